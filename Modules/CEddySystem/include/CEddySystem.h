@@ -1,0 +1,53 @@
+// Eddy's window onto the parts of the C library that Swift's Glibc module does not export
+// (epoll, eventfd) or that Swift cannot call (variadic fcntl and syscall, accept4 and pipe2,
+// which need _GNU_SOURCE: shim.c defines it, this header must not, or its declarations would
+// disagree with the Glibc module's).
+#ifndef C_EDDY_SYSTEM_H
+#define C_EDDY_SYSTEM_H
+
+#ifdef __linux__
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#endif
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+/// Sets O_NONBLOCK (and FD_CLOEXEC) on a descriptor; returns 0 or -1 with errno set.
+int eddy_set_nonblocking(int fd);
+
+/// `accept4` with SOCK_NONBLOCK | SOCK_CLOEXEC on Linux, accept + fcntl elsewhere.
+int eddy_accept(int fd, struct sockaddr *addr, socklen_t *len);
+
+/// `socket` with SOCK_NONBLOCK | SOCK_CLOEXEC on Linux, socket + fcntl elsewhere.
+int eddy_socket(int domain, int type, int protocol);
+
+/// `pipe2(O_NONBLOCK | O_CLOEXEC)` on Linux, pipe + fcntl elsewhere.
+int eddy_pipe(int fds[2]);
+
+/// `fcntl(fd, F_GETFL)`, which Swift cannot call because `fcntl` is variadic.
+int eddy_get_flags(int fd);
+
+/// `fcntl(fd, F_SETFL, flags)`.
+int eddy_set_flags(int fd, int flags);
+
+/// Routes `signo` to `fd`: the process-wide handler writes the signal number as one byte
+/// to `fd` (async-signal-safe). `fd` < 0 restores the default disposition.
+int eddy_route_signal(int signo, int fd);
+
+/// Opens a pidfd for `pid` (Linux 5.3+); -1 with errno set elsewhere.
+int eddy_pidfd_open(pid_t pid);
+
+/// Marks the event loop running on this thread (NULL for none).
+void eddy_set_current_loop(void *loop);
+
+/// The event loop running on this thread, or NULL.
+void *eddy_current_loop(void);
+
+/// Names the calling thread (truncated to what the system allows).
+void eddy_set_thread_name(const char *name);
+
+/// The size of `struct sockaddr_storage`.
+static inline socklen_t eddy_sockaddr_storage_size(void) { return (socklen_t)sizeof(struct sockaddr_storage); }
+
+#endif

@@ -1,0 +1,129 @@
+#define _GNU_SOURCE
+#include "CEddySystem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int eddy_set_nonblocking(int fd) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return -1;
+  int fdflags = fcntl(fd, F_GETFD);
+  if (fdflags < 0) return -1;
+  return fcntl(fd, F_SETFD, fdflags | FD_CLOEXEC);
+}
+
+int eddy_get_flags(int fd) { return fcntl(fd, F_GETFL); }
+
+int eddy_set_flags(int fd, int flags) { return fcntl(fd, F_SETFL, flags); }
+
+int eddy_accept(int fd, struct sockaddr *addr, socklen_t *len) {
+#ifdef __linux__
+  return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+  int client = accept(fd, addr, len);
+  if (client >= 0 && eddy_set_nonblocking(client) < 0) {
+    int saved = errno;
+    close(client);
+    errno = saved;
+    return -1;
+  }
+  return client;
+#endif
+}
+
+int eddy_socket(int domain, int type, int protocol) {
+#ifdef __linux__
+  return socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+#else
+  int fd = socket(domain, type, protocol);
+  if (fd >= 0 && eddy_set_nonblocking(fd) < 0) {
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+  }
+  return fd;
+#endif
+}
+
+int eddy_pipe(int fds[2]) {
+#ifdef __linux__
+  return pipe2(fds, O_NONBLOCK | O_CLOEXEC);
+#else
+  if (pipe(fds) < 0) return -1;
+  if (eddy_set_nonblocking(fds[0]) < 0 || eddy_set_nonblocking(fds[1]) < 0) {
+    int saved = errno;
+    close(fds[0]);
+    close(fds[1]);
+    errno = saved;
+    return -1;
+  }
+  return 0;
+#endif
+}
+
+/* One write end per signal number; read by the handler, so it must be lock-free. */
+static volatile sig_atomic_t signal_fds[NSIG];
+
+static void eddy_signal_handler(int signo) {
+  int saved = errno;
+  int fd = signal_fds[signo];
+  if (fd >= 0) {
+    unsigned char byte = (unsigned char)signo;
+    ssize_t ignored = write(fd, &byte, 1);
+    (void)ignored;
+  }
+  errno = saved;
+}
+
+int eddy_route_signal(int signo, int fd) {
+  if (signo <= 0 || signo >= NSIG) {
+    errno = EINVAL;
+    return -1;
+  }
+  struct sigaction action;
+  memset(&action, 0, sizeof(action));
+  sigemptyset(&action.sa_mask);
+  if (fd >= 0) {
+    signal_fds[signo] = fd;
+    action.sa_handler = eddy_signal_handler;
+    action.sa_flags = SA_RESTART;
+  } else {
+    action.sa_handler = SIG_DFL;
+  }
+  int result = sigaction(signo, &action, NULL);
+  if (fd < 0) signal_fds[signo] = -1;
+  return result;
+}
+
+int eddy_pidfd_open(pid_t pid) {
+#if defined(__linux__) && defined(SYS_pidfd_open)
+  return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+static __thread void *current_loop;
+
+void eddy_set_current_loop(void *loop) { current_loop = loop; }
+
+void *eddy_current_loop(void) { return current_loop; }
+
+void eddy_set_thread_name(const char *name) {
+#if defined(__APPLE__)
+  pthread_setname_np(name);
+#else
+  char truncated[16];
+  strncpy(truncated, name, sizeof(truncated) - 1);
+  truncated[sizeof(truncated) - 1] = 0;
+  pthread_setname_np(pthread_self(), truncated);
+#endif
+}

@@ -1,0 +1,148 @@
+import CEddySystem
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Work handed to a loop from other threads, and whether the loop still accepts it.
+struct Inbox {
+  var work: [@Sendable () -> Void] = []
+  var isClosed = false
+}
+
+/// Errors of the loop itself.
+public enum EventLoopError: Error, Sendable, Equatable {
+  /// The loop was closed before the work could run.
+  case closed
+}
+
+extension EventLoop {
+  /// Runs `work` on the loop's thread. Safe from any thread; work submitted from one thread
+  /// runs in the order it was submitted. Work handed to a closed loop is dropped.
+  public func execute(_ work: @escaping @Sendable () -> Void) {
+    _ = enqueue(work)
+  }
+
+  /// Same as ``execute(_:)``, asyncio's name for it.
+  public func callSoonThreadSafe(_ work: @escaping @Sendable () -> Void) {
+    execute(work)
+  }
+
+  /// Runs `work` on the loop's thread and returns its result to the awaiting task.
+  ///
+  /// - Throws: what `work` throws, or ``EventLoopError/closed`` if the loop is closed.
+  public func submit<Result: Sendable>(
+    _ work: @escaping @Sendable () throws -> Result
+  ) async throws -> Result {
+    try await withCheckedThrowingContinuation { continuation in
+      let accepted = enqueue { continuation.resume(with: Swift.Result { try work() }) }
+      if !accepted { continuation.resume(throwing: EventLoopError.closed) }
+    }
+  }
+
+  /// Queues `work`, waking the loop if needed; false when the loop is closed.
+  func enqueue(_ work: @escaping @Sendable () -> Void) -> Bool {
+    if isInLoopThread {
+      callSoon(work)
+      return true
+    }
+    return inbox.withLock { inbox in
+      guard !inbox.isClosed else { return false }
+      inbox.work.append(work)
+      wakeLocked()
+      return true
+    }
+  }
+
+  /// Wakes the loop from its wait. Safe from any thread.
+  func wake() {
+    inbox.withLock { inbox in
+      if !inbox.isClosed { wakeLocked() }
+    }
+  }
+
+  /// Signals the wake-up descriptor at most once per pending batch; the inbox lock is held,
+  /// so the descriptor cannot be closed meanwhile.
+  private func wakeLocked() {
+    if !wakeupPending.exchange(true, ordering: .acquiringAndReleasing) {
+      wakeup.signal()
+    }
+  }
+
+  /// Runs the work other threads handed over, in order.
+  func drainInbox() {
+    wakeupPending.store(false, ordering: .releasing)
+    let batch = inbox.withLock { inbox -> [@Sendable () -> Void] in
+      let taken = inbox.work
+      inbox.work.removeAll(keepingCapacity: true)
+      return taken
+    }
+    for work in batch { work() }
+  }
+
+  /// Refuses further work, closes the wake-up descriptor, and returns the work still queued.
+  func closeInbox() -> [@Sendable () -> Void] {
+    inbox.withLock { inbox in
+      inbox.isClosed = true
+      wakeup.close()
+      defer { inbox.work.removeAll() }
+      return inbox.work
+    }
+  }
+}
+
+/// The descriptor another thread writes to in order to wake the loop: an eventfd on Linux,
+/// a pipe elsewhere.
+final class Wakeup: Sendable {
+  let readFD: Int32
+  let writeFD: Int32
+
+  init() throws(SystemError) {
+    #if os(Linux)
+      let fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+      guard fd >= 0 else { throw SystemError("eventfd") }
+      readFD = fd
+      writeFD = fd
+    #else
+      var fds: [Int32] = [0, 0]
+      guard eddy_pipe(&fds) == 0 else { throw SystemError("pipe") }
+      readFD = fds[0]
+      writeFD = fds[1]
+    #endif
+  }
+
+  func signal() {
+    var one: UInt64 = 1
+    _ = write(writeFD, &one, MemoryLayout<UInt64>.size)
+  }
+
+  func drain() {
+    var sink: UInt64 = 0
+    while read(readFD, &sink, MemoryLayout<UInt64>.size) > 0 {}
+  }
+
+  func close() {
+    systemClose(readFD)
+    if writeFD != readFD { systemClose(writeFD) }
+  }
+}
+
+/// Reads the wake-up descriptor and runs the handed-over work.
+final class WakeupReceiver: Selectable {
+  unowned let loop: EventLoop
+
+  init(loop: EventLoop) { self.loop = loop }
+
+  func selectorReadable() {
+    loop.wakeup.drain()
+    loop.drainInbox()
+  }
+
+  func selectorWritable() {}
+
+  func loopClosing() {}
+}

@@ -1,0 +1,152 @@
+import CEddySystem
+import DequeModule
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A single-threaded event loop: it waits for descriptors to become ready, runs due timers and
+/// scheduled callbacks, and runs work handed over from other threads.
+///
+/// Everything bound to a loop (transports, protocols, handles) lives on the loop's thread.
+/// The only ways in from another thread are ``execute(_:)``, ``submit(_:)`` and ``stop()``.
+public final class EventLoop: @unchecked Sendable {
+  /// The loop's name, also given to its thread by ``EventLoopGroup``.
+  public let name: String
+
+  /// Called with every error thrown by a scheduled callback. The default logs it. Set it
+  /// before the loop runs or from the loop's thread.
+  public var errorHandler: (any Error) -> Void
+
+  let selector: Selector
+  var registrations: [Registration] = []
+  var nextGeneration: UInt32 = 0
+  var ready = Deque<CallbackHandle>()
+  var timers = TimerQueue()
+  var signals: SignalRouter?
+
+  let inbox = Mutex<Inbox>(Inbox())
+  let wakeupPending = Atomic<Bool>(false)
+  let stopRequested = Atomic<Bool>(false)
+  let wakeup: Wakeup
+
+  private var isRunning = false
+  private(set) var isClosed = false
+
+  /// Creates a loop. It does nothing until ``run()`` is called on the thread that will own it.
+  public init(name: String = "eddy-loop") throws(SystemError) {
+    self.name = name
+    self.selector = try Selector()
+    self.wakeup = try Wakeup()
+    let logger = Logger(label: "eddy.\(name)")
+    self.errorHandler = { error in logger.error("unhandled error in a callback: \(error)") }
+    try register(WakeupReceiver(loop: self), fd: wakeup.readFD, interest: .read)
+  }
+
+  deinit {
+    if !isClosed { selector.close() }
+  }
+
+  /// The loop running on the calling thread, if any.
+  public static var current: EventLoop? {
+    guard let pointer = eddy_current_loop() else { return nil }
+    return Unmanaged<EventLoop>.fromOpaque(pointer).takeUnretainedValue()
+  }
+
+  /// True when called on the thread running this loop.
+  @inlinable
+  public var isInLoopThread: Bool {
+    eddy_current_loop() == Unmanaged.passUnretained(self).toOpaque()
+  }
+
+  /// Traps in debug builds when called off the loop's thread.
+  @inlinable
+  public func assertInLoopThread(file: StaticString = #fileID, line: UInt = #line) {
+    assert(isInLoopThread, "called off the event loop's thread", file: file, line: line)
+  }
+
+  /// The monotonic clock's current time.
+  public var now: Deadline { Deadline.now() }
+
+  /// Runs the loop on the calling thread until ``stop()``.
+  public func run() {
+    precondition(!isRunning && !isClosed, "the loop is already running or closed")
+    precondition(eddy_current_loop() == nil, "another loop runs on this thread")
+    isRunning = true
+    eddy_set_current_loop(Unmanaged.passUnretained(self).toOpaque())
+    defer {
+      eddy_set_current_loop(nil)
+      isRunning = false
+    }
+    while !stopRequested.exchange(false, ordering: .acquiring) {
+      runOnce()
+    }
+  }
+
+  /// Asks the loop to return from ``run()`` after its current iteration. Safe from any thread.
+  public func stop() {
+    stopRequested.store(true, ordering: .releasing)
+    wake()
+  }
+
+  /// One iteration: wait for readiness (no longer than the next timer), dispatch it, run due
+  /// timers, then the callbacks that were ready when the iteration began.
+  func runOnce() {
+    let timeout: UInt64?
+    if !ready.isEmpty {
+      timeout = 0
+    } else if let next = timers.nextDeadline {
+      let now = Deadline.now().nanoseconds
+      timeout = next > now ? next - now : 0
+    } else {
+      timeout = nil
+    }
+    do {
+      try selector.wait(timeoutNanoseconds: timeout) { dispatch($0) }
+    } catch {
+      errorHandler(error)
+    }
+    let now = Deadline.now().nanoseconds
+    while let timer = timers.popDue(now: now) { invoke(timer) }
+    var remaining = ready.count
+    while remaining > 0, let handle = ready.popFirst() {
+      remaining -= 1
+      invoke(handle)
+    }
+  }
+
+  @inline(__always)
+  func invoke(_ handle: CallbackHandle) {
+    do { try handle.run() } catch { errorHandler(error) }
+  }
+
+  /// Releases every descriptor the loop holds: work already handed over from other threads
+  /// runs, then registered transports and servers are aborted, fd watchers removed and signal
+  /// routes restored. The loop must not be running.
+  public func close() {
+    precondition(!isRunning, "close() a loop only after run() has returned")
+    guard !isClosed else { return }
+    eddy_set_current_loop(Unmanaged.passUnretained(self).toOpaque())
+    defer { eddy_set_current_loop(nil) }
+    // Work other threads handed over still runs, so no one awaits it forever.
+    for work in closeInbox() { work() }
+    for registration in registrations where registration.handler != nil {
+      registration.handler!.loopClosing()
+    }
+    signals?.close()
+    signals = nil
+    ready.removeAll()
+    timers = TimerQueue()
+    isClosed = true
+    selector.close()
+    registrations.removeAll()
+  }
+
+  func timerCancelled() { timers.noteCancelled() }
+}

@@ -1,0 +1,112 @@
+import CEddySystem
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The kernel's readiness notification: epoll on Linux, kqueue on Darwin. Level-triggered, so a
+/// descriptor reported ready and not fully drained is reported again.
+package final class Selector {
+  package let fd: Int32
+  private var isClosed = false
+  private let capacity: Int
+  #if os(Linux)
+    private let events: UnsafeMutablePointer<epoll_event>
+  #else
+    private let events: UnsafeMutablePointer<kevent>
+  #endif
+
+  package init(capacity: Int = 256) throws(SystemError) {
+    self.capacity = capacity
+    #if os(Linux)
+      let fd = epoll_create1(Int32(EPOLL_CLOEXEC))
+      guard fd >= 0 else { throw SystemError("epoll_create1") }
+      self.events = .allocate(capacity: capacity)
+    #else
+      let fd = kqueue()
+      guard fd >= 0 else { throw SystemError("kqueue") }
+      self.events = .allocate(capacity: capacity)
+    #endif
+    self.fd = fd
+  }
+
+  /// Closes the kernel object. Idempotent.
+  package func close() {
+    guard !isClosed else { return }
+    isClosed = true
+    _ = systemClose(fd)
+  }
+
+  deinit {
+    close()
+    events.deallocate()
+  }
+
+  /// Changes the interest of `descriptor` from `old` to `new`; an empty set removes it.
+  package func update(_ descriptor: Int32, token: UInt64, from old: Interest, to new: Interest) throws(SystemError) {
+    guard old != new else { return }
+    #if os(Linux)
+      var event = epoll_event()
+      event.events = (new.contains(.read) ? EPOLLIN.rawValue : 0) | (new.contains(.write) ? EPOLLOUT.rawValue : 0)
+      event.data.u64 = token
+      let operation = new.isEmpty ? EPOLL_CTL_DEL : old.isEmpty ? EPOLL_CTL_ADD : EPOLL_CTL_MOD
+      guard epoll_ctl(fd, operation, descriptor, &event) == 0 else { throw SystemError("epoll_ctl") }
+    #else
+      var changes: [kevent] = []
+      for (filter, side) in [(Int16(EVFILT_READ), Interest.read), (Int16(EVFILT_WRITE), Interest.write)] {
+        guard old.contains(side) != new.contains(side) else { continue }
+        let flags = UInt16(new.contains(side) ? EV_ADD : EV_DELETE)
+        changes.append(
+          kevent(
+            ident: UInt(descriptor), filter: filter, flags: flags, fflags: 0, data: 0,
+            udata: UnsafeMutableRawPointer(bitPattern: UInt(token))))
+      }
+      guard kevent(fd, changes, Int32(changes.count), nil, 0, nil) >= 0 else { throw SystemError("kevent") }
+    #endif
+  }
+
+  /// Waits up to `timeoutNanoseconds` (nil: forever) and calls `body` for each ready descriptor.
+  package func wait(timeoutNanoseconds: UInt64?, _ body: (Readiness) -> Void) throws(SystemError) {
+    #if os(Linux)
+      let timeout: Int32 = timeoutNanoseconds.map { Int32(clamping: ($0 + 999_999) / 1_000_000) } ?? -1
+      let count = epoll_wait(fd, events, Int32(capacity), timeout)
+      if count < 0 {
+        if currentErrno() == EINTR { return }
+        throw SystemError("epoll_wait")
+      }
+      for index in 0..<Int(count) {
+        let event = events[index]
+        let bits = event.events
+        body(
+          Readiness(
+            token: event.data.u64,
+            readable: bits & EPOLLIN.rawValue != 0,
+            writable: bits & EPOLLOUT.rawValue != 0,
+            failed: bits & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0))
+      }
+    #else
+      var spec = timespec(
+        tv_sec: Int((timeoutNanoseconds ?? 0) / 1_000_000_000), tv_nsec: Int((timeoutNanoseconds ?? 0) % 1_000_000_000))
+      let count =
+        timeoutNanoseconds == nil
+        ? kevent(fd, nil, 0, events, Int32(capacity), nil) : kevent(fd, nil, 0, events, Int32(capacity), &spec)
+      if count < 0 {
+        if currentErrno() == EINTR { return }
+        throw SystemError("kevent")
+      }
+      for index in 0..<Int(count) {
+        let event = events[index]
+        body(
+          Readiness(
+            token: UInt64(UInt(bitPattern: event.udata)),
+            readable: event.filter == Int16(EVFILT_READ),
+            writable: event.filter == Int16(EVFILT_WRITE),
+            failed: event.flags & UInt16(EV_ERROR) != 0))
+      }
+    #endif
+  }
+}

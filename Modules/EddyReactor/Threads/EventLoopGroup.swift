@@ -1,0 +1,104 @@
+import CEddySystem
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// N event loops, each running on a thread of its own, handed out round-robin.
+public final class EventLoopGroup: Sendable {
+  /// The loops, in thread order.
+  public let loops: [EventLoop]
+  private let threads: Mutex<[pthread_t]>
+  private let cursor = Atomic<Int>(0)
+
+  /// Starts `loops` loops on threads named `NAME-0`, `NAME-1`, ….
+  public init(loops count: Int, name: String = "eddy") throws(SystemError) {
+    precondition(count > 0, "a group needs at least one loop")
+    var loops: [EventLoop] = []
+    for index in 0..<count { loops.append(try EventLoop(name: "\(name)-\(index)")) }
+    self.loops = loops
+    var threads: [pthread_t] = []
+    for loop in loops {
+      threads.append(try Self.startThread(for: loop))
+    }
+    self.threads = Mutex(threads)
+  }
+
+  /// The next loop, round-robin.
+  public func next() -> EventLoop {
+    loops[cursor.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
+  }
+
+  /// Stops every loop, waits for its thread to end and closes it (aborting whatever is still
+  /// open on it). Blocks; call it from outside the group's threads. Idempotent.
+  public func shutdown() {
+    let joined = threads.withLock { threads -> [pthread_t] in
+      defer { threads.removeAll() }
+      return threads
+    }
+    guard !joined.isEmpty else { return }
+    for loop in loops {
+      precondition(!loop.isInLoopThread, "shutdown() from one of the group's own threads would deadlock")
+      loop.stop()
+    }
+    for thread in joined { pthread_join(thread, nil) }
+    for loop in loops { loop.close() }
+  }
+
+  /// ``shutdown()`` without blocking the awaiting task's thread.
+  public func shutdownGracefully() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      Self.detach { [self] in
+        shutdown()
+        continuation.resume()
+      }
+    }
+  }
+
+  deinit { shutdown() }
+
+  private static func startThread(for loop: EventLoop) throws(SystemError) -> pthread_t {
+    let box = Unmanaged.passRetained(ThreadBody {
+      eddy_set_thread_name(loop.name)
+      loop.run()
+    })
+    var thread = pthread_t()
+    let status = pthread_create(&thread, nil, { argument in
+      let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
+      body.run()
+      return nil
+    }, box.toOpaque())
+    guard status == 0 else {
+      box.release()
+      throw SystemError("pthread_create", errno: status)
+    }
+    return thread
+  }
+
+  /// Runs `body` on a new detached thread.
+  static func detach(_ body: @escaping @Sendable () -> Void) {
+    let box = Unmanaged.passRetained(ThreadBody(body))
+    var thread = pthread_t()
+    let status = pthread_create(&thread, nil, { argument in
+      Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue().run()
+      return nil
+    }, box.toOpaque())
+    if status == 0 {
+      pthread_detach(thread)
+    } else {
+      box.release()
+      body()
+    }
+  }
+}
+
+/// A closure carried into a new thread.
+final class ThreadBody: Sendable {
+  let run: @Sendable () -> Void
+  init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+}

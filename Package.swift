@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+  name: "Eddy",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "EddyReactor", targets: ["EddyReactor"]),
+    .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
+    .library(name: "EddyTransports", targets: ["EddyTransports"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+  ],
+  targets: [
+    .target(name: "CEddySystem", path: "Modules/CEddySystem"),
+    .target(
+      name: "EddyReactor",
+      dependencies: [
+        "CEddySystem",
+        .product(name: "DequeModule", package: "swift-collections"),
+        .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Modules/EddyReactor",
+      swiftSettings: strict
+    ),
+    .target(name: "EddyProtocols", path: "Modules/EddyProtocols", swiftSettings: strict),
+    .target(
+      name: "EddyTransports",
+      dependencies: [
+        "CEddySystem", "EddyReactor", "EddyProtocols",
+        .product(name: "DequeModule", package: "swift-collections"),
+      ],
+      path: "Modules/EddyTransports",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyProtocolsTests",
+      dependencies: ["EddyProtocols"],
+      path: "Tests/EddyProtocolsTests",
+      swiftSettings: strict
+    ),
+  ]
+)
