@@ -42,6 +42,18 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(
+      name: "EddyTransportsTests",
+      dependencies: ["EddyTransports"],
+      path: "Tests/EddyTransportsTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyReactorTests",
+      dependencies: ["EddyReactor"],
+      path: "Tests/EddyReactorTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
       name: "EddyProtocolsTests",
       dependencies: ["EddyProtocols"],
       path: "Tests/EddyProtocolsTests",

@@ -31,6 +31,10 @@ public final class EventLoop: @unchecked Sendable {
   var timers = TimerQueue()
   var signals: SignalRouter?
 
+  /// Per-loop state owned by the transport layer (its shared receive buffer and scratch space),
+  /// kept here so that it costs one pointer per loop, not per connection.
+  package var transportResources: AnyObject?
+
   let inbox = Mutex<Inbox>(Inbox())
   let wakeupPending = Atomic<Bool>(false)
   let stopRequested = Atomic<Bool>(false)
@@ -141,6 +145,7 @@ public final class EventLoop: @unchecked Sendable {
     }
     signals?.close()
     signals = nil
+    transportResources = nil
     ready.removeAll()
     timers = TimerQueue()
     isClosed = true

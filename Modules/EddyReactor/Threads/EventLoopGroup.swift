@@ -81,7 +81,7 @@ public final class EventLoopGroup: Sendable {
   }
 
   /// Runs `body` on a new detached thread.
-  static func detach(_ body: @escaping @Sendable () -> Void) {
+  package static func detach(_ body: @escaping @Sendable () -> Void) {
     let box = Unmanaged.passRetained(ThreadBody(body))
     var thread = pthread_t()
     let status = pthread_create(&thread, nil, { argument in

@@ -1,0 +1,43 @@
+import EddyProtocols
+import EddyReactor
+
+extension EventLoop {
+  /// Connects to `host:port` over TCP, trying each resolved address in turn.
+  ///
+  /// Names are resolved off the loop's thread. On success the protocol made by
+  /// `protocolFactory` has had `connectionMade` called and `completion` receives the transport;
+  /// on failure `completion` receives a ``ConnectError``. Call from the loop's thread;
+  /// `completion` runs on it.
+  public func createConnection(
+    host: String, port: Int, options: ConnectOptions = ConnectOptions(),
+    protocolFactory: @escaping () -> any StreamProtocol,
+    completion: @escaping (Result<SocketStreamTransport, ConnectError>) -> Void
+  ) {
+    assertInLoopThread()
+    let attempt = ConnectAttempt(
+      loop: self, target: "\(host):\(port)", options: options, protocolFactory: protocolFactory,
+      completion: completion)
+    attempt.armTimeout()
+    let bound = LoopBound(attempt, loop: self)
+    Resolver.resolve(host: host, port: port, on: self) { result in bound.value.resolved(result) }
+  }
+
+  /// Connects to the Unix-domain socket at `path`. Otherwise as
+  /// ``createConnection(host:port:options:protocolFactory:completion:)``.
+  public func createUnixConnection(
+    path: String, options: ConnectOptions = ConnectOptions(),
+    protocolFactory: @escaping () -> any StreamProtocol,
+    completion: @escaping (Result<SocketStreamTransport, ConnectError>) -> Void
+  ) {
+    assertInLoopThread()
+    let attempt = ConnectAttempt(
+      loop: self, target: "unix:\(path)", options: options, protocolFactory: protocolFactory,
+      completion: completion)
+    attempt.armTimeout()
+    do {
+      attempt.resolved(.success([try SocketAddress(unixPath: path)]))
+    } catch {
+      attempt.resolved(.failure(.resolutionFailed(host: path, code: 0, message: "\(error)")))
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import EddyProtocols
+import EddyReactor
+
+extension EventLoop {
+  /// Listens on `host:port` (port 0: the kernel picks one) and serves every connection on this
+  /// loop with a protocol made by `protocolFactory`. A host name may bind several addresses.
+  /// Safe from any thread; the server accepts once this loop runs.
+  public func createServer(
+    host: String, port: Int, options: ServerOptions = ServerOptions(),
+    protocolFactory: @escaping @Sendable () -> any StreamProtocol
+  ) throws(ListenError) -> Server {
+    try Server(
+      addresses: Self.listenAddresses(host: host, port: port), loops: [self], options: options,
+      protocolFactory: protocolFactory)
+  }
+
+  /// Listens on the Unix-domain socket `path` (a stale socket file there is replaced) and serves
+  /// every connection on this loop. Safe from any thread.
+  public func createUnixServer(
+    path: String, options: ServerOptions = ServerOptions(),
+    protocolFactory: @escaping @Sendable () -> any StreamProtocol
+  ) throws(ListenError) -> Server {
+    try Server(
+      addresses: [Self.unixListenAddress(path)], loops: [self], options: options,
+      protocolFactory: protocolFactory)
+  }
+
+  static func listenAddresses(host: String, port: Int) throws(ListenError) -> [SocketAddress] {
+    do {
+      return try Resolver.resolveNow(host: host, port: port, passive: true)
+    } catch {
+      throw .resolutionFailed(host: host, message: error.description)
+    }
+  }
+
+  static func unixListenAddress(_ path: String) throws(ListenError) -> SocketAddress {
+    let address: SocketAddress
+    do {
+      address = try SocketAddress(unixPath: path)
+    } catch {
+      throw .resolutionFailed(host: path, message: error.description)
+    }
+    UnixSocketPath.removeStaleSocket(at: path)
+    return address
+  }
+}
+
+extension EventLoopGroup {
+  /// Listens on `host:port`, accepting on the first loop and spreading connections over every
+  /// loop of the group round-robin. Safe from any thread.
+  public func createServer(
+    host: String, port: Int, options: ServerOptions = ServerOptions(),
+    protocolFactory: @escaping @Sendable () -> any StreamProtocol
+  ) throws(ListenError) -> Server {
+    try Server(
+      addresses: EventLoop.listenAddresses(host: host, port: port), loops: loops, options: options,
+      protocolFactory: protocolFactory)
+  }
+
+  /// Listens on the Unix-domain socket `path`, spreading connections over the group's loops.
+  public func createUnixServer(
+    path: String, options: ServerOptions = ServerOptions(),
+    protocolFactory: @escaping @Sendable () -> any StreamProtocol
+  ) throws(ListenError) -> Server {
+    try Server(
+      addresses: [EventLoop.unixListenAddress(path)], loops: loops, options: options,
+      protocolFactory: protocolFactory)
+  }
+}

@@ -1,0 +1,108 @@
+import CEddySystem
+import EddyProtocols
+import EddyReactor
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One listening socket on the server's accept loop. When the process runs out of descriptors
+/// it stops accepting for a moment instead of spinning on a readiness it cannot serve.
+final class Listener: Selectable {
+  let fd: Int32
+  let address: SocketAddress
+  private let loop: EventLoop
+  private let backoffDelay: Duration
+  /// Receives each accepted descriptor; set by the server before ``start()``.
+  var onAccept: ((Int32) -> Void)?
+  private var backoff: CallbackHandle?
+  private var isClosed = false
+
+  /// Creates, binds and starts listening on a socket for `address`.
+  init(address: SocketAddress, options: ServerOptions, loop: EventLoop) throws(SystemError) {
+    let fd = try Socket.make(family: address.family, type: Socket.streamType)
+    do throws(SystemError) {
+      if address.family != AF_UNIX {
+        if options.reuseAddress { try Socket.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1) }
+        if options.reusePort { try Socket.setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1) }
+        if address.family == AF_INET6 { try Socket.setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1) }
+      }
+      try Socket.bind(fd, address: address)
+      guard listen(fd, options.backlog) == 0 else { throw SystemError("listen") }
+    } catch {
+      systemClose(fd)
+      throw error
+    }
+    self.fd = fd
+    self.address = Socket.localAddress(fd) ?? address
+    self.loop = loop
+    self.backoffDelay = options.acceptBackoff
+  }
+
+  /// Starts accepting; call on the accept loop.
+  func start() {
+    do {
+      try loop.register(self, fd: fd, interest: .read)
+    } catch {
+      loop.errorHandler(error)
+    }
+  }
+
+  package func selectorReadable() {
+    // A bounded batch per readiness keeps one busy listener from starving the loop.
+    for _ in 0..<64 {
+      let client = eddy_accept(fd, nil, nil)
+      if client >= 0 {
+        onAccept?(client)
+        continue
+      }
+      switch currentErrno() {
+      case EINTR, ECONNABORTED:
+        continue
+      case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+        pauseAccepting(SystemError("accept"))
+        return
+      case EAGAIN, EWOULDBLOCK:
+        return
+      default:
+        loop.errorHandler(SystemError("accept"))
+        return
+      }
+    }
+  }
+
+  private func pauseAccepting(_ error: SystemError) {
+    loop.errorHandler(error)
+    guard backoff == nil, (try? loop.setInterest([], fd: fd)) != nil else { return }
+    backoff = loop.callLater(after: backoffDelay) { [self] in
+      backoff = nil
+      guard !isClosed else { return }
+      do { try loop.setInterest(.read, fd: fd) } catch { loop.errorHandler(error) }
+    }
+  }
+
+  package func selectorWritable() {}
+
+  package func loopClosing() { close() }
+
+  /// Stops listening and releases the socket (and a Unix socket's path). Idempotent; call on
+  /// the accept loop.
+  func close() {
+    guard !isClosed else { return }
+    backoff?.cancel()
+    loop.deregister(fd: fd)
+    onAccept = nil
+    closeUnregistered()
+  }
+
+  /// Releases a socket that was never registered, from any thread.
+  func closeUnregistered() {
+    isClosed = true
+    systemClose(fd)
+    if case .unix(let path) = address { unlink(path) }
+  }
+}

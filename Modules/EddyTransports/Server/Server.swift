@@ -1,0 +1,200 @@
+import CEddySystem
+import EddyProtocols
+import EddyReactor
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A listening server: accepts on one loop and spreads connections over its loops round-robin.
+///
+/// Create one with `EventLoop.createServer`, `EventLoopGroup.createServer` or their Unix-socket
+/// variants. All of its methods are safe from any thread.
+public final class Server: Sendable {
+  /// The bound addresses (with the ports the kernel picked when port 0 was asked for).
+  public let addresses: [SocketAddress]
+  let options: ServerOptions
+  private let acceptLoop: EventLoop
+  private let loops: [EventLoop]
+  private let connections: [ConnectionRegistry]
+  private let protocolFactory: @Sendable () -> any StreamProtocol
+  private let listeners: ListenerSet
+  private let state = Mutex(ServerState())
+  private let cursor = Atomic<Int>(0)
+
+  fileprivate struct ServerState {
+    /// `close()` was called.
+    var isClosed = false
+    /// The listening sockets are released.
+    var listenersClosed = false
+    var openConnections = 0
+    var waiters: [CheckedContinuation<Void, Never>] = []
+  }
+
+  init(
+    addresses: [SocketAddress], loops: [EventLoop], options: ServerOptions,
+    protocolFactory: @escaping @Sendable () -> any StreamProtocol
+  ) throws(ListenError) {
+    self.acceptLoop = loops[0]
+    self.loops = loops
+    self.options = options
+    self.protocolFactory = protocolFactory
+    self.connections = loops.map { ConnectionRegistry(loop: $0) }
+    self.listeners = ListenerSet()
+    var bound: [SocketAddress] = []
+    var made: [Listener] = []
+    for address in addresses {
+      do {
+        let listener = try Listener(address: address, options: options, loop: acceptLoop)
+        made.append(listener)
+        bound.append(listener.address)
+      } catch {
+        for listener in made { listener.closeUnregistered() }
+        throw .bindFailed(address: address.description, error: error)
+      }
+    }
+    self.addresses = bound
+    for listener in made {
+      // The listener keeps the server alive until it is closed, like a running asyncio server.
+      listener.onAccept = { [self] fd in accepted(fd) }
+    }
+    listeners.items = made
+    acceptLoop.execute { [listeners] in
+      for listener in listeners.items { listener.start() }
+    }
+  }
+
+  /// The first bound port (a convenience for servers started on port 0).
+  public var port: Int? { addresses.first?.port }
+
+  /// The number of connections open right now.
+  public var connectionCount: Int { state.withLock { $0.openConnections } }
+
+  /// Called on the accept loop with a new connection's descriptor.
+  func accepted(_ fd: Int32) {
+    state.withLock { $0.openConnections += 1 }
+    let index = cursor.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count
+    let loop = loops[index]
+    if loop.isInLoopThread {
+      serve(fd, on: loop, registry: connections[index])
+    } else {
+      let registry = connections[index]
+      loop.execute { [self] in serve(fd, on: loop, registry: registry) }
+    }
+  }
+
+  private func serve(_ fd: Int32, on loop: EventLoop, registry: ConnectionRegistry) {
+    if options.noDelay, Socket.localAddress(fd)?.family != AF_UNIX {
+      try? Socket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+    }
+    let transport = SocketStreamTransport(loop: loop, fd: fd, protocol: protocolFactory())
+    let key = registry.insert(transport)
+    transport.onClose = { [self] in
+      registry.remove(key)
+      connectionEnded()
+    }
+    do {
+      try transport.start()
+    } catch {
+      registry.remove(key)
+      connectionEnded()
+      loop.errorHandler(error)
+    }
+  }
+
+  private func connectionEnded() {
+    let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+      state.openConnections -= 1
+      return state.takeWaitersIfDone()
+    }
+    for waiter in ready { waiter.resume() }
+  }
+
+  /// Stops listening. Open connections go on (see ``closeClients()`` and ``abortClients()``).
+  /// Idempotent.
+  public func close() {
+    let alreadyClosed = state.withLock { state -> Bool in
+      defer { state.isClosed = true }
+      return state.isClosed
+    }
+    guard !alreadyClosed else { return }
+    acceptLoop.execute { [self] in
+      for listener in listeners.items { listener.close() }
+      listeners.items.removeAll()
+      let ready = state.withLock { state in
+        state.listenersClosed = true
+        return state.takeWaitersIfDone()
+      }
+      for waiter in ready { waiter.resume() }
+    }
+  }
+
+  /// Closes every open connection gracefully: each drains its write buffer, then closes.
+  public func closeClients() {
+    for registry in connections { registry.loop.execute { registry.closeAll() } }
+  }
+
+  /// Aborts every open connection at once.
+  public func abortClients() {
+    for registry in connections { registry.loop.execute { registry.abortAll() } }
+  }
+
+  /// Returns once the server is closed and every connection it accepted has ended.
+  public func waitClosed() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let done = state.withLock { state -> Bool in
+        if state.isDone { return true }
+        state.waiters.append(continuation)
+        return false
+      }
+      if done { continuation.resume() }
+    }
+  }
+}
+
+extension Server.ServerState {
+  /// True once the server is closed, its sockets released and no connection is left.
+  fileprivate var isDone: Bool { isClosed && listenersClosed && openConnections == 0 }
+
+  /// Hands back the waiters once the server is closed and no connection is left.
+  fileprivate mutating func takeWaitersIfDone() -> [CheckedContinuation<Void, Never>] {
+    guard isDone else { return [] }
+    defer { waiters.removeAll() }
+    return waiters
+  }
+}
+
+/// The listeners of one server; touched only on its accept loop after creation.
+final class ListenerSet: @unchecked Sendable {
+  var items: [Listener] = []
+}
+
+/// The connections one server has open on one loop; touched only on that loop's thread.
+final class ConnectionRegistry: @unchecked Sendable {
+  let loop: EventLoop
+  private var transports: [Int: SocketStreamTransport] = [:]
+  private var nextKey = 0
+
+  init(loop: EventLoop) { self.loop = loop }
+
+  func insert(_ transport: SocketStreamTransport) -> Int {
+    nextKey += 1
+    transports[nextKey] = transport
+    return nextKey
+  }
+
+  func remove(_ key: Int) { transports[key] = nil }
+
+  func closeAll() {
+    for transport in Array(transports.values) { transport.close() }
+  }
+
+  func abortAll() {
+    for transport in Array(transports.values) { transport.abort() }
+  }
+}

@@ -1,0 +1,104 @@
+import CEddySystem
+import DequeModule
+import EddyProtocols
+import EddyReactor
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// How a flush attempt ended.
+enum FlushResult {
+  /// Everything queued was written.
+  case drained
+  /// The kernel's buffer is full; wait for writability.
+  case wouldBlock
+  /// The write failed for good.
+  case failed(SystemError)
+}
+
+/// The bytes a stream transport could not write yet, flushed with one vectored system call per
+/// attempt. Holding buffers (not copies) keeps a queued write free of copying.
+struct PendingWrites {
+  private var queue = Deque<ByteBuffer>()
+  /// Bytes queued.
+  private(set) var byteCount = 0
+
+  var isEmpty: Bool { queue.isEmpty }
+
+  mutating func append(_ buffer: ByteBuffer) {
+    queue.append(buffer)
+    byteCount += buffer.readableBytes
+  }
+
+  mutating func removeAll() {
+    queue.removeAll()
+    byteCount = 0
+  }
+
+  /// Writes as much as the kernel takes: `sendmsg` with `MSG_NOSIGNAL` for sockets, `writev`
+  /// for other descriptors.
+  mutating func flush(fd: Int32, isSocket: Bool, iovecs: UnsafeMutablePointer<iovec>) -> FlushResult {
+    while !queue.isEmpty {
+      let (written, offered) = writeBatch(fd: fd, isSocket: isSocket, iovecs: iovecs)
+      if written < 0 {
+        let error = currentErrno()
+        if error == EINTR { continue }
+        if error == EAGAIN || error == EWOULDBLOCK { return .wouldBlock }
+        return .failed(SystemError(isSocket ? "sendmsg" : "writev", errno: error))
+      }
+      consume(written)
+      // A short write means the kernel's buffer is full: wait rather than spin on EAGAIN.
+      if written < offered { return .wouldBlock }
+    }
+    return .drained
+  }
+
+  /// Offers the kernel up to `maxIOVecs` queued buffers; returns what it took and what was offered.
+  private func writeBatch(fd: Int32, isSocket: Bool, iovecs: UnsafeMutablePointer<iovec>) -> (Int, Int) {
+    var count = 0
+    var offered = 0
+    // The buffers stay alive in the queue while the kernel reads them.
+    for buffer in queue {
+      guard count < LoopResources.maxIOVecs else { break }
+      buffer.withUnsafeReadableBytes { bytes in
+        iovecs[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
+      }
+      offered += buffer.readableBytes
+      count += 1
+    }
+    if count == 1 {
+      let only = iovecs[0]
+      let written =
+        isSocket ? send(fd, only.iov_base, only.iov_len, Socket.noSignal) : write(fd, only.iov_base, only.iov_len)
+      return (written, offered)
+    }
+    if isSocket {
+      var message = msghdr()
+      message.msg_iov = iovecs
+      message.msg_iovlen = numericCast(count)
+      return (sendmsg(fd, &message, Socket.noSignal), offered)
+    }
+    return (writev(fd, iovecs, Int32(count)), offered)
+  }
+
+  /// Drops `count` written bytes from the front of the queue.
+  private mutating func consume(_ count: Int) {
+    byteCount -= count
+    var remaining = count
+    while remaining > 0 {
+      let head = queue[queue.startIndex].readableBytes
+      if head <= remaining {
+        queue.removeFirst()
+        remaining -= head
+      } else {
+        queue[queue.startIndex].moveReaderIndex(forwardBy: remaining)
+        remaining = 0
+      }
+    }
+  }
+}
