@@ -13,10 +13,12 @@ let package = Package(
     .library(name: "EddyReactor", targets: ["EddyReactor"]),
     .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
+    .executable(name: "echo-server", targets: ["echo-server"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
   ],
   targets: [
     .target(name: "CEddySystem", path: "Modules/CEddySystem"),
@@ -39,6 +41,15 @@ let package = Package(
         .product(name: "DequeModule", package: "swift-collections"),
       ],
       path: "Modules/EddyTransports",
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "echo-server",
+      dependencies: [
+        "EddyTransports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Tools/echo-server",
       swiftSettings: strict
     ),
     .testTarget(
