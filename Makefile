@@ -1,0 +1,50 @@
+# Eddy: the two commands a fresh machine needs are `make demo` and `make test`.
+SWIFT        ?= swift
+APT_PACKAGES := zlib1g-dev libssl-dev python3 python3-venv procps
+FORMAT_PATHS := Package.swift Modules Tests Tools Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks
+
+.PHONY: setup build test lint format demo bench compare clean
+
+## setup: install the system packages the project needs, only those missing
+setup:
+	@missing=""; for pkg in $(APT_PACKAGES); do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+## build: debug build of every module and tool
+build: setup
+	$(SWIFT) build
+
+## test: lint, the Swift test suite, then the interop scripts
+test: setup lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	Tools/scripts/interop.sh
+
+## lint: swift format in strict mode, and the README example matches its compiled copy
+lint:
+	$(SWIFT) format lint --strict --recursive $(wildcard $(FORMAT_PATHS))
+	Tools/scripts/check-readme.sh
+
+## format: rewrite sources with the checked-in .swift-format
+format:
+	$(SWIFT) format --in-place --recursive $(wildcard $(FORMAT_PATHS))
+
+## demo: an echo server and a load generator against it, with a readable report
+demo: setup
+	Tools/scripts/demo.sh
+
+## bench: micro benchmarks (Benchmarks package)
+bench: setup
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+## compare: side-by-side echo comparison with peers, written to docs/benchmarks.md
+compare: setup
+	Benchmarks/Scripts/compare.sh
+
+clean:
+	rm -rf .build Benchmarks/.build
