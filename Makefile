@@ -22,7 +22,7 @@ build: setup
 ## test: lint, the Swift test suite, then the interop scripts
 test: setup lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
 	Tools/scripts/interop.sh
 
 ## lint: swift format in strict mode, and the README example matches its compiled copy
