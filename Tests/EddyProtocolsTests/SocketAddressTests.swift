@@ -14,7 +14,9 @@ import Testing
 
   @Test func rejectsMalformedAddresses() {
     #expect(throws: SocketAddress.InvalidAddress.self) { try SocketAddress(ipAddress: "localhost", port: 1) }
-    #expect(throws: SocketAddress.InvalidAddress.self) { try SocketAddress(ipAddress: "1.2.3.4", port: 70_000) }
+    #expect(throws: SocketAddress.InvalidAddress.self) {
+      try SocketAddress(ipAddress: "1.2.3.4", port: 70_000)
+    }
     #expect(throws: SocketAddress.InvalidAddress.self) {
       try SocketAddress(unixPath: String(repeating: "x", count: 200))
     }

@@ -20,6 +20,7 @@ func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> B
 }
 
 /// Runs `body` with a one-loop group that is shut down afterwards.
+@discardableResult
 func withLoop<Result>(_ body: (EventLoop) async throws -> Result) async throws -> Result {
   let group = try EventLoopGroup(loops: 1, name: "reactor-test")
   defer { group.shutdown() }

@@ -1,13 +1,13 @@
+import EddyProtocols
+import EddyReactor
+import EddyTransports
+import Testing
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-import EddyProtocols
-import EddyReactor
-import EddyTransports
-import Testing
 
 @Suite struct EchoTests {
   @Test(arguments: ["127.0.0.1", "::1", "unix"])
@@ -37,7 +37,7 @@ import Testing
         }
         return probe
       }
-      #expect(await eventually { log.bytes.count >= payload.count })
+      #expect(await eventually { log.byteCount >= payload.count })
       #expect(log.bytes == payload)
     }
   }

@@ -41,7 +41,7 @@ func startEchoServer(port: Int) throws -> (EventLoopGroup, Server) {
       probe.onMade = { $0.transport!.write("hello, eddy") }
       return probe
     }
-    #expect(await eventually { log.bytes.count == 11 })
+    #expect(await eventually { log.byteCount == 11 })
     #expect(String(decoding: log.bytes, as: UTF8.self) == "hello, eddy")
   }
 }

@@ -35,7 +35,9 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
       return
     }
     var v6 = sockaddr_in6()
-    let bare = ipAddress.hasPrefix("[") && ipAddress.hasSuffix("]") ? String(ipAddress.dropFirst().dropLast()) : ipAddress
+    let bare =
+      ipAddress.hasPrefix("[") && ipAddress.hasSuffix("]")
+      ? String(ipAddress.dropFirst().dropLast()) : ipAddress
     if inet_pton(AF_INET6, bare, &v6.sin6_addr) == 1 {
       v6.sin6_family = sa_family_t(AF_INET6)
       v6.sin6_port = in_port_t(UInt16(port).bigEndian)
@@ -116,7 +118,9 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Calls `body` with the kernel form of this address.
-  public func withSockAddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws -> Result) rethrows -> Result {
+  public func withSockAddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws -> Result) rethrows
+    -> Result
+  {
     switch self {
     case .ipv4(var address):
       return try withUnsafeBytes(of: &address) {

@@ -41,8 +41,11 @@ extension ByteBuffer {
 
   /// Overwrites the integer `offset` bytes after the reader index; the bytes must be readable.
   @inlinable
-  public mutating func setInteger<T: FixedWidthInteger>(_ value: T, at offset: Int, endianness: Endianness = .big) {
-    precondition(offset >= 0 && offset <= readableBytes &- MemoryLayout<T>.size, "set outside the readable bytes")
+  public mutating func setInteger<T: FixedWidthInteger>(
+    _ value: T, at offset: Int, endianness: Endianness = .big
+  ) {
+    precondition(
+      offset >= 0 && offset <= readableBytes &- MemoryLayout<T>.size, "set outside the readable bytes")
     makeUnique()
     let ordered = endianness == .big ? value.bigEndian : value.littleEndian
     storage.base.storeBytes(of: ordered, toByteOffset: reader &+ offset, as: T.self)

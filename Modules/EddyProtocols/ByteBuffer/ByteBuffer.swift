@@ -106,9 +106,11 @@ public struct ByteBuffer: @unchecked Sendable {
   ) rethrows -> Int {
     reserveCapacity(minimumWritableBytes: minimumWritableBytes)
     let written = try withExtendedLifetime(storage) {
-      try body(UnsafeMutableRawBufferPointer(start: storage.base + writer, count: storage.byteCapacity &- writer))
+      try body(
+        UnsafeMutableRawBufferPointer(start: storage.base + writer, count: storage.byteCapacity &- writer))
     }
-    precondition(written >= 0 && written <= storage.byteCapacity &- writer, "wrote outside the writable region")
+    precondition(
+      written >= 0 && written <= storage.byteCapacity &- writer, "wrote outside the writable region")
     writer &+= written
     return written
   }
@@ -317,10 +319,12 @@ extension ByteBuffer: ExpressibleByStringLiteral {
 extension ByteBuffer: CustomStringConvertible {
   /// A short description: the readable byte count and the first bytes in hex.
   public var description: String {
-    let shown = withUnsafeReadableBytes { $0.prefix(16).map { byte in
-      let hex = String(byte, radix: 16)
-      return byte < 16 ? "0" + hex : hex
-    } }
+    let shown = withUnsafeReadableBytes {
+      $0.prefix(16).map { byte in
+        let hex = String(byte, radix: 16)
+        return byte < 16 ? "0" + hex : hex
+      }
+    }
     let more = readableBytes > 16 ? " …" : ""
     return "ByteBuffer(\(readableBytes) bytes: \(shown.joined(separator: " "))\(more))"
   }

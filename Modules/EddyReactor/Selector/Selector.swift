@@ -47,11 +47,14 @@ package final class Selector {
   }
 
   /// Changes the interest of `descriptor` from `old` to `new`; an empty set removes it.
-  package func update(_ descriptor: Int32, token: UInt64, from old: Interest, to new: Interest) throws(SystemError) {
+  package func update(_ descriptor: Int32, token: UInt64, from old: Interest, to new: Interest)
+    throws(SystemError)
+  {
     guard old != new else { return }
     #if os(Linux)
       var event = epoll_event()
-      event.events = (new.contains(.read) ? EPOLLIN.rawValue : 0) | (new.contains(.write) ? EPOLLOUT.rawValue : 0)
+      event.events =
+        (new.contains(.read) ? EPOLLIN.rawValue : 0) | (new.contains(.write) ? EPOLLOUT.rawValue : 0)
       event.data.u64 = token
       let operation = new.isEmpty ? EPOLL_CTL_DEL : old.isEmpty ? EPOLL_CTL_ADD : EPOLL_CTL_MOD
       guard epoll_ctl(fd, operation, descriptor, &event) == 0 else { throw SystemError("epoll_ctl") }
@@ -90,10 +93,12 @@ package final class Selector {
       }
     #else
       var spec = timespec(
-        tv_sec: Int((timeoutNanoseconds ?? 0) / 1_000_000_000), tv_nsec: Int((timeoutNanoseconds ?? 0) % 1_000_000_000))
+        tv_sec: Int((timeoutNanoseconds ?? 0) / 1_000_000_000),
+        tv_nsec: Int((timeoutNanoseconds ?? 0) % 1_000_000_000))
       let count =
         timeoutNanoseconds == nil
-        ? kevent(fd, nil, 0, events, Int32(capacity), nil) : kevent(fd, nil, 0, events, Int32(capacity), &spec)
+        ? kevent(fd, nil, 0, events, Int32(capacity), nil)
+        : kevent(fd, nil, 0, events, Int32(capacity), &spec)
       if count < 0 {
         if currentErrno() == EINTR { return }
         throw SystemError("kevent")

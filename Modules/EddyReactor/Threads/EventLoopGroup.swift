@@ -63,16 +63,19 @@ public final class EventLoopGroup: Sendable {
   deinit { shutdown() }
 
   private static func startThread(for loop: EventLoop) throws(SystemError) -> pthread_t {
-    let box = Unmanaged.passRetained(ThreadBody {
-      eddy_set_thread_name(loop.name)
-      loop.run()
-    })
+    let box = Unmanaged.passRetained(
+      ThreadBody {
+        eddy_set_thread_name(loop.name)
+        loop.run()
+      })
     var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { argument in
-      let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
-      body.run()
-      return nil
-    }, box.toOpaque())
+    let status = pthread_create(
+      &thread, nil,
+      { argument in
+        let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
+        body.run()
+        return nil
+      }, box.toOpaque())
     guard status == 0 else {
       box.release()
       throw SystemError("pthread_create", errno: status)
@@ -84,10 +87,12 @@ public final class EventLoopGroup: Sendable {
   package static func detach(_ body: @escaping @Sendable () -> Void) {
     let box = Unmanaged.passRetained(ThreadBody(body))
     var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { argument in
-      Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue().run()
-      return nil
-    }, box.toOpaque())
+    let status = pthread_create(
+      &thread, nil,
+      { argument in
+        Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue().run()
+        return nil
+      }, box.toOpaque())
     if status == 0 {
       pthread_detach(thread)
     } else {

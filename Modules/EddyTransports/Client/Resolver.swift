@@ -13,7 +13,9 @@ import EddyReactor
 /// which blocks, so ``resolve(host:port:on:_:)`` runs it on a thread of its own.
 enum Resolver {
   /// Resolves synchronously on the calling thread.
-  static func resolveNow(host: String, port: Int, passive: Bool = false) throws(ConnectError) -> [SocketAddress] {
+  static func resolveNow(host: String, port: Int, passive: Bool = false) throws(ConnectError)
+    -> [SocketAddress]
+  {
     if let numeric = try? SocketAddress(ipAddress: host, port: port) { return [numeric] }
     var hints = addrinfo()
     hints.ai_socktype = Socket.streamType
@@ -27,7 +29,8 @@ enum Resolver {
     var addresses: [SocketAddress] = []
     var cursor: UnsafeMutablePointer<addrinfo>? = first
     while let entry = cursor {
-      if let address = entry.pointee.ai_addr, let parsed = SocketAddress(address, length: entry.pointee.ai_addrlen),
+      if let address = entry.pointee.ai_addr,
+        let parsed = SocketAddress(address, length: entry.pointee.ai_addrlen),
         !addresses.contains(parsed)
       {
         addresses.append(parsed)

@@ -66,7 +66,8 @@ struct PendingWrites {
     for buffer in queue {
       guard count < LoopResources.maxIOVecs else { break }
       buffer.withUnsafeReadableBytes { bytes in
-        iovecs[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
+        iovecs[count] = iovec(
+          iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
       }
       offered += buffer.readableBytes
       count += 1
@@ -74,7 +75,8 @@ struct PendingWrites {
     if count == 1 {
       let only = iovecs[0]
       let written =
-        isSocket ? send(fd, only.iov_base, only.iov_len, Socket.noSignal) : write(fd, only.iov_base, only.iov_len)
+        isSocket
+        ? send(fd, only.iov_base, only.iov_len, Socket.noSignal) : write(fd, only.iov_base, only.iov_len)
       return (written, offered)
     }
     if isSocket {

@@ -15,7 +15,7 @@ enum Event: Sendable, Equatable {
 
 /// What a ``Probe`` saw, readable from the test's thread while the loop runs.
 final class ProbeLog: Sendable {
-  private let state = Mutex<(events: [Event], bytes: [UInt8])>(([], []))
+  private let state = Mutex<(events: [Event], bytes: [UInt8], byteCount: Int)>(([], [], 0))
 
   func record(_ event: Event) { state.withLock { $0.events.append(event) } }
 
@@ -23,11 +23,14 @@ final class ProbeLog: Sendable {
     state.withLock {
       $0.events.append(.data(data.readableBytes))
       $0.bytes.append(contentsOf: data.bytes)
+      $0.byteCount += data.readableBytes
     }
   }
 
   var events: [Event] { state.withLock { $0.events } }
   var bytes: [UInt8] { state.withLock { $0.bytes } }
+  /// The number of bytes received, without copying them.
+  var byteCount: Int { state.withLock { $0.byteCount } }
   var isLost: Bool { events.contains { if case .lost = $0 { true } else { false } } }
 
   /// The callbacks without the data events, which arrive in arbitrary chunks.
@@ -87,4 +90,15 @@ final class Echo: StreamProtocol {
   var transport: (any StreamTransport)?
   func connectionMade(_ transport: any StreamTransport) { self.transport = transport }
   func dataReceived(_ data: ByteBuffer) { transport?.write(data) }
+}
+
+/// The protocols a server made, in order; touched only on the server loop's thread (the test
+/// reaches them through `loop.submit`).
+final class Made<Element: AnyObject>: @unchecked Sendable {
+  var items: [Element] = []
+
+  func add(_ item: Element) -> Element {
+    items.append(item)
+    return item
+  }
 }

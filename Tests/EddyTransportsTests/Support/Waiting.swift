@@ -15,6 +15,7 @@ func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> B
 }
 
 /// Runs `body` with a one-loop group that is shut down afterwards.
+@discardableResult
 func withLoop<Result>(_ body: (EventLoop) async throws -> Result) async throws -> Result {
   let group = try EventLoopGroup(loops: 1, name: "test")
   defer { group.shutdown() }
@@ -33,10 +34,12 @@ func connect(
       }
       switch address {
       case .unix(let path):
-        loop.createUnixConnection(path: path, options: options, protocolFactory: factory, completion: completion)
+        loop.createUnixConnection(
+          path: path, options: options, protocolFactory: factory, completion: completion)
       default:
         loop.createConnection(
-          host: address.host, port: address.port!, options: options, protocolFactory: factory, completion: completion)
+          host: address.host, port: address.port!, options: options, protocolFactory: factory,
+          completion: completion)
       }
     }
   }
