@@ -1,7 +1,6 @@
 import EddyProtocols
 import EddyReactor
 import EddyTransports
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -135,7 +134,7 @@ final class OwnBufferProtocol: BufferedStreamProtocol {
     let group = try EventLoopGroup(loops: 1, name: "emfile")
     defer { group.shutdown() }
     let loop = group.loops[0]
-    let reports = Mutex(0)
+    let reports = Locked(0)
     try await loop.submit { loop.errorHandler = { _ in reports.withLock { $0 += 1 } } }
     let server = try loop.createServer(host: "127.0.0.1", port: 0) { Echo() }
     defer { server.close() }

@@ -24,7 +24,7 @@ public final class Server: Sendable {
   private let connections: [ConnectionRegistry]
   private let protocolFactory: @Sendable () -> any StreamProtocol
   private let listeners: ListenerSet
-  private let state = Mutex(ServerState())
+  private let state = Locked(ServerState())
   private let cursor = Atomic<Int>(0)
 
   fileprivate struct ServerState {
