@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "EddyReactor", targets: ["EddyReactor"]),
     .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
+    .library(name: "EddyTesting", targets: ["EddyTesting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
@@ -41,10 +42,22 @@ let package = Package(
       path: "Modules/EddyTransports",
       swiftSettings: strict
     ),
+    .target(
+      name: "EddyTesting",
+      dependencies: ["EddyProtocols"],
+      path: "Modules/EddyTesting",
+      swiftSettings: strict
+    ),
     .testTarget(
       name: "EddyProtocolsTests",
       dependencies: ["EddyProtocols"],
       path: "Tests/EddyProtocolsTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyTestingTests",
+      dependencies: ["EddyTesting", "EddyProtocols"],
+      path: "Tests/EddyTestingTests",
       swiftSettings: strict
     ),
   ]
