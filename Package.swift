@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
     .library(name: "EddyTesting", targets: ["EddyTesting"]),
+    .library(name: "EddyCodecs", targets: ["EddyCodecs"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
@@ -48,6 +49,13 @@ let package = Package(
       path: "Modules/EddyTesting",
       swiftSettings: strict
     ),
+    .systemLibrary(name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "EddyCodecs",
+      dependencies: ["CZlib", "EddyProtocols"],
+      path: "Modules/EddyCodecs",
+      swiftSettings: strict
+    ),
     .testTarget(
       name: "EddyProtocolsTests",
       dependencies: ["EddyProtocols"],
@@ -58,6 +66,12 @@ let package = Package(
       name: "EddyTestingTests",
       dependencies: ["EddyTesting", "EddyProtocols"],
       path: "Tests/EddyTestingTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyCodecsTests",
+      dependencies: ["EddyCodecs", "EddyTesting", "EddyProtocols"],
+      path: "Tests/EddyCodecsTests",
       swiftSettings: strict
     ),
   ]
