@@ -18,7 +18,9 @@ import EddyProtocols
 ///   a peer whose `eofReceived` returns false is closed. A closed end calls `connectionLost(nil)`
 ///   after its buffer drained; ``abort()`` drops the buffer and ends at the next step.
 /// - Bytes still waiting for a peer that has already ended are refused the way a TCP reset
-///   refuses them: the writer's `connectionLost` gets ``InMemoryTransportError/connectionReset``.
+///   refuses them: the writer's `connectionLost` gets ``InMemoryTransportError/connectionReset``,
+///   unless the writer is closing, which ends normally as a TCP socket closed after its last
+///   write does.
 public final class InMemoryTransport: StreamTransport {
   enum Phase {
     case open
@@ -149,8 +151,9 @@ public final class InMemoryTransport: StreamTransport {
     var progressed = false
     while outboundHead < outbound.count, phase != .closed, phase != .aborting, !holdsWrites, let peer {
       if peer.phase == .closed {
+        // A closing writer has handed its last bytes to the network and does not hear the reset.
         dropOutbound()
-        end(error: InMemoryTransportError.connectionReset)
+        if phase == .open { end(error: InMemoryTransportError.connectionReset) }
         return true
       }
       guard peer.isReading else { break }

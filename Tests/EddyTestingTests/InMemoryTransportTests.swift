@@ -245,6 +245,19 @@ import Testing
     #expect(second.client.closeError as? InMemoryTransportError == .connectionReset)
   }
 
+  @Test func aClosingWriterEndsNormallyEvenWhenThePeerHasGone() {
+    let writer = RecordingProtocol(keepsOpenOnEOF: true)
+    let closer = RecordingProtocol()
+    let pair = InMemoryTransport.pair(writer, closer)
+    pair.server.close()
+    pair.run()
+    pair.client.write("parting words")
+    pair.client.close()
+    pair.run()
+    #expect(writer.events == [.connectionMade, .eof, .connectionLost(nil)])
+    #expect(closer.dataChunks.isEmpty)
+  }
+
   @Test func runStopsAtTheStepLimitForEndlessTalk() {
     let pingPong = { (recorder: RecordingProtocol, event: RecordingProtocol.Event) in
       if case .data(let bytes) = event { recorder.transport?.write(bytes) }
