@@ -19,21 +19,6 @@ extension RecordingProtocol {
   /// Every received byte decoded as UTF-8.
   public var receivedString: String { received.string }
 
-  /// True once `connectionMade` was called.
-  public var hasConnected: Bool { events.contains(.connectionMade) }
-
-  /// True once `eofReceived` was called.
-  public var didReceiveEOF: Bool { events.contains(.eof) }
-
-  /// True once `connectionLost` was called.
-  public var isLost: Bool { events.contains { if case .connectionLost = $0 { true } else { false } } }
-
-  /// True between `pauseWriting` and the following `resumeWriting`.
-  public var isWritingPaused: Bool {
-    let last = events.last { $0 == .pauseWriting || $0 == .resumeWriting }
-    return last == .pauseWriting
-  }
-
   /// The number of times `event` was recorded.
   public func count(of event: Event) -> Int {
     events.count { $0 == event }

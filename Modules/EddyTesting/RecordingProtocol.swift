@@ -39,6 +39,14 @@ public final class RecordingProtocol: StreamProtocol {
   public private(set) var transport: (any StreamTransport)?
   /// The error given to `connectionLost`, when there was one.
   public private(set) var lostError: (any Error)?
+  /// True once `connectionMade` was called.
+  public private(set) var hasConnected = false
+  /// True once `eofReceived` was called.
+  public private(set) var didReceiveEOF = false
+  /// True once `connectionLost` was called.
+  public private(set) var isLost = false
+  /// True between `pauseWriting` and the following `resumeWriting`.
+  public private(set) var isWritingPaused = false
   /// What `eofReceived` returns: false lets the transport close, true keeps it half-open.
   public var keepsOpenOnEOF: Bool
   /// Called after each callback is recorded, with this protocol and the event; it may write,
@@ -59,6 +67,7 @@ public final class RecordingProtocol: StreamProtocol {
   public func connectionMade(_ transport: any StreamTransport) {
     if hasConnected { violations.append("connectionMade called twice") }
     self.transport = transport
+    hasConnected = true
     record(.connectionMade)
   }
 
@@ -74,6 +83,7 @@ public final class RecordingProtocol: StreamProtocol {
   public func eofReceived() -> Bool {
     checkOpen("eofReceived")
     if didReceiveEOF { violations.append("eofReceived called twice") }
+    didReceiveEOF = true
     record(.eof)
     return keepsOpenOnEOF
   }
@@ -82,6 +92,7 @@ public final class RecordingProtocol: StreamProtocol {
   public func pauseWriting() {
     checkOpen("pauseWriting")
     if isWritingPaused { violations.append("pauseWriting while already paused") }
+    isWritingPaused = true
     record(.pauseWriting)
   }
 
@@ -89,12 +100,14 @@ public final class RecordingProtocol: StreamProtocol {
   public func resumeWriting() {
     checkOpen("resumeWriting")
     if !isWritingPaused { violations.append("resumeWriting without pauseWriting") }
+    isWritingPaused = false
     record(.resumeWriting)
   }
 
   /// Records the end of the connection.
   public func connectionLost(_ error: (any Error)?) {
     checkOpen("connectionLost")
+    isLost = true
     lostError = error
     record(.connectionLost(error.map { String(describing: $0) }))
   }

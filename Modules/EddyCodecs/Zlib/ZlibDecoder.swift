@@ -61,7 +61,8 @@ public struct ZlibDecoder: FrameDecoder {
     return output
   }
 
-  /// Decodes what is left; end-of-file inside a block is a truncated frame.
+  /// Decodes what is left; end-of-file inside a block is a truncated frame, reported with the
+  /// input received since the stream last stood at a block boundary at the end of a read.
   public mutating func decodeLast(_ buffer: inout ByteBuffer) throws(CodecError) -> ByteBuffer? {
     if let chunk = try decode(&buffer) { return chunk }
     guard streamEnded || inputSinceBoundary == 0 else {
