@@ -120,6 +120,47 @@ import Testing
     #expect(pair.client.writeBufferLimits == WriteBufferLimits(high: 1000))
   }
 
+  @Test(arguments: ["line", "zlib,line"])
+  func anEchoThatPausesReadingWhileItsWritesBackUpKeepsMemoryBounded(name: String) throws {
+    let echo = RecordingProtocol { recorder, event in
+      switch event {
+      case .data(let line): recorder.transport?.write(line)
+      case .pauseWriting: recorder.transport?.pauseReading()
+      case .resumeWriting: recorder.transport?.resumeReading()
+      default: break
+      }
+    }
+    let stack = try CodecStack(parsing: name)
+    let client = RecordingProtocol { recorder, event in
+      if event == .connectionMade { recorder.transport?.pauseReading() }
+    }
+    let limits = WriteBufferLimits(high: 4096, low: 1024)
+    let pair = InMemoryTransport.pair(stack.wrap(client), stack.wrap(echo), limits: limits)
+    // Letters from a linear congruential generator: lines that compress poorly, like real traffic.
+    var seed: UInt32 = 12_345
+    let lines = (0..<1000).map { _ in
+      ByteBuffer(
+        bytes: (0..<100).map { _ in
+          seed = seed &* 1_103_515_245 &+ 12_345
+          return UInt8(ascii: "a") + UInt8((seed >> 16) % 26)
+        })
+    }
+    for chunk in stride(from: 0, to: lines.count, by: 10) {
+      client.transport?.write(contentsOf: Array(lines[chunk..<chunk + 10]))
+    }
+    pair.run()
+    #expect(echo.events.contains(.pauseWriting))
+    #expect(!pair.server.isReading)
+    #expect(pair.server.writeBufferSize <= limits.high + 10 * 101)
+    #expect(echo.dataChunks.count < lines.count)
+    #expect(client.events.contains(.pauseWriting))
+    client.transport?.resumeReading()
+    pair.run()
+    #expect(client.dataChunks == lines)
+    #expect(echo.dataChunks == lines)
+    #expect(client.violations.isEmpty && echo.violations.isEmpty)
+  }
+
   @Test func endOfFileCrossesAfterEveryFrameAndTheAppMayStillReply() throws {
     let app = RecordingProtocol(keepsOpenOnEOF: true) { recorder, event in
       if event == .eof {
