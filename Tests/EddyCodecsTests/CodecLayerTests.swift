@@ -37,6 +37,23 @@ import Testing
     #expect(app.messages.allSatisfy { $0.sharesStorage(with: wire) })
   }
 
+  @Test func bytesOfAnUnfinishedFrameAreMovedOutOfTheReceivedBuffer() throws {
+    let app = LineCollector()
+    let layer = try CodecStack(parsing: "line").wrap(app)
+    _ = InMemoryTransport.pair(RecordingProtocol(), layer)
+    for round in 0..<3 {
+      var received = ByteBuffer(capacity: 64)
+      received.writeString("line \(round)\npart")
+      let before = received.withUnsafeReadableBytes { $0.baseAddress }
+      layer.dataReceived(received)
+      // Were the layer still holding the buffer, this write would have to copy it first.
+      received.writeString("!")
+      #expect(received.withUnsafeReadableBytes { $0.baseAddress } == before)
+      layer.dataReceived(ByteBuffer(string: "ial \(round)\n"))
+    }
+    #expect(app.lines == ["line 0", "partial 0", "line 1", "partial 1", "line 2", "partial 2"])
+  }
+
   @Test(arguments: ["line", "length-prefix", "zlib", "zlib,line", "zlib,length-prefix"])
   func framesRoundTripThroughTheSameStackOnBothEnds(name: String) throws {
     let stack = try CodecStack(parsing: name)
@@ -379,4 +396,11 @@ private struct CountingCodec: FrameDecoder, FrameEncoder {
     try line.encode(frame, into: &buffer)
   }
   mutating func release() { releases.count += 1 }
+}
+
+/// Keeps each line as a string, holding none of the received buffers.
+private final class LineCollector: StreamProtocol {
+  var lines: [String] = []
+
+  func dataReceived(_ data: ByteBuffer) { lines.append(data.string) }
 }

@@ -39,9 +39,13 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
   private var messageUpper: (any MessageProtocol)?
   private var lower: (any StreamTransport)?
   private var state = State.awaitingConnection
-  /// Received bytes not decoded yet; shares storage with the last received buffer until an
-  /// unfinished frame has to be kept past it.
+  /// Received bytes not decoded yet. While frames are cut from a received buffer this is that
+  /// buffer itself (borrowed, so frames are slices of it); bytes of an unfinished frame left
+  /// over are then moved to storage the layer owns, so the buffer below can be reused.
   private var cumulation = ByteBuffer()
+  private var cumulationIsBorrowed = false
+  /// Owned storage kept for the next unfinished frame.
+  private var spare = ByteBuffer()
   /// Reused for every encoded write whenever the transport below has let go of the last one.
   private var encodeBuffer = ByteBuffer()
   private var readingPaused = false
@@ -73,6 +77,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     guard case .open = state else { return }
     if cumulation.isEmpty {
       cumulation = data
+      cumulationIsBorrowed = true
     } else {
       cumulation.writeBuffer(data)
     }
@@ -99,6 +104,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     }
     state = .lost
     cumulation = ByteBuffer()
+    spare = ByteBuffer()
     encodeBuffer = ByteBuffer()
     decoder.release()
     encoder.release()
@@ -235,10 +241,26 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
       guard let frame else { break }
       deliver(frame)
     }
-    if cumulation.isEmpty { cumulation = ByteBuffer() }
+    settleCumulation()
     guard case .open = state, !readingPaused, eofReceivedBelow, !eofDeliveredAbove else { return }
     eofDeliveredAbove = true
     if !upper.eofReceived() { close() }
+  }
+
+  /// Lets go of a received buffer once its frames are cut: keeps owned storage for reuse when
+  /// nothing is left, copies the bytes of an unfinished frame into owned storage otherwise.
+  private func settleCumulation() {
+    if cumulation.isEmpty {
+      if !cumulationIsBorrowed && cumulation.capacity > 0 { spare = cumulation }
+      cumulation = ByteBuffer()
+    } else if cumulationIsBorrowed {
+      var owned = ByteBuffer()
+      swap(&owned, &spare)
+      owned.clear()
+      owned.writeBuffer(cumulation)
+      cumulation = owned
+    }
+    cumulationIsBorrowed = false
   }
 
   private func deliver(_ frame: ByteBuffer) {
