@@ -283,6 +283,33 @@ import Testing
     #expect(app.count(of: .eof) == 0)
   }
 
+  @Test func corruptCompressedInputEndsTheConnectionThroughEveryLayer() throws {
+    let app = MessageRecorder()
+    let client = RecordingProtocol()
+    let pair = InMemoryTransport.pair(client, try CodecStack(parsing: "zlib,length-prefix").wrap(app))
+    pair.client.write("definitely not a zlib stream")
+    pair.run()
+    #expect(app.messages.isEmpty)
+    #expect(
+      app.recorder.events == [.connectionMade, .connectionLost("corrupt stream: incorrect header check")])
+    #expect(client.events == [.connectionMade, .eof, .connectionLost(nil)])
+  }
+
+  @Test(arguments: [ZlibFormat.gzip, .deflate])
+  func otherZlibFormatsStackTheSameWay(format: ZlibFormat) throws {
+    let stack = try CodecStack(parsing: "zlib,line", zlib: ZlibOptions(format: format, level: 1))
+    let client = RecordingProtocol()
+    let server = RecordingProtocol { recorder, event in
+      if case .data(let line) = event { recorder.transport?.write(line) }
+    }
+    let pair = InMemoryTransport.pair(stack.wrap(client), stack.wrap(server), chunkSize: 5)
+    client.transport?.write(contentsOf: ["first line", "second line"])
+    pair.run()
+    #expect(server.dataChunks == ["first line", "second line"])
+    #expect(client.dataChunks == ["first line", "second line"])
+    #expect(client.violations.isEmpty && server.violations.isEmpty)
+  }
+
   @Test func closeInsideAFrameStopsDelivery() throws {
     let app = RecordingProtocol { recorder, event in
       if event == .data("a") {
