@@ -19,7 +19,8 @@ func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
 /// A command-line tool under Tools/ with the project's settings.
 func tool(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
   .executableTarget(
-    name: name, dependencies: dependencies + [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+    name: name,
+    dependencies: dependencies + [.product(name: "ArgumentParser", package: "swift-argument-parser")],
     path: "Tools/\(name)", swiftSettings: strict)
 }
 
@@ -61,7 +62,7 @@ let package = Package(
     // Tests
     tests("EddyReactorTests", ["EddyReactor"]),
     tests("EddyProtocolsTests", ["EddyProtocols"]),
-    tests("EddyTransportsTests", ["EddyTransports"]),
+    tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
     tests("EddyTestingTests", ["EddyTesting", "EddyProtocols"]),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
   ]
