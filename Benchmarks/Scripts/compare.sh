@@ -91,7 +91,10 @@ build_all() {
     say "building Eddy's echo-server and loadgen (release)"
     local product
     for product in echo-server loadgen; do
-      swift build -c release --package-path "$ROOT" --scratch-path "$ROOT/$SCRATCH" --product "$product"
+      swift build -c release --package-path "$ROOT" --scratch-path "$ROOT/$SCRATCH" --product "$product" || {
+        say "cannot build Eddy's $product; --peers-only measures the peers alone"
+        exit 1
+      }
     done
   fi
   say "building the SwiftNIO and C peers (release)"
