@@ -43,7 +43,12 @@ class RawEcho(asyncio.Protocol):
 
 
 class FramedEcho(RawEcho):
-    """Buffers input, cuts it into frames with `next_frame`, and echoes each frame re-encoded."""
+    """Buffers input, cuts it into frames and echoes each frame re-encoded.
+
+    Subclasses define `next_frame(start)`, returning the next whole frame at or after offset `start`
+    of the buffer and the offset after it (or None and `start` when the frame is incomplete), and
+    `encode(frame)`, returning the frame's wire bytes.
+    """
 
     def __init__(self, connections):
         super().__init__(connections)
@@ -67,12 +72,6 @@ class FramedEcho(RawEcho):
             del self.buffer[:start]
         if replies:
             self.transport.write(b"".join(replies))
-
-    def next_frame(self, start):
-        raise NotImplementedError
-
-    def encode(self, frame):
-        raise NotImplementedError
 
 
 class LineEcho(FramedEcho):

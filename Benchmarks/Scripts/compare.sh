@@ -106,7 +106,7 @@ build_all() {
   if ! "$VENV/bin/python" -c 'import uvloop' 2>/dev/null; then
     say "creating $VENV with uvloop"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check uvloop
+    timeout 600 "$VENV/bin/pip" install --quiet --disable-pip-version-check uvloop
   fi
 }
 
@@ -329,7 +329,7 @@ measure() {
     fi
   done
   say "measuring ${#ROWS[@]} servers x scenarios ($SCENARIOS) x $REPS repetitions," \
-    "about $((runs_per_rep * REPS / 60)) minutes"
+    "about $(((runs_per_rep * REPS + 59) / 60)) minutes"
   local rep index offset row
   for rep in $(seq "$REPS"); do
     for scenario in $SCENARIOS; do

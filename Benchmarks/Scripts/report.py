@@ -170,8 +170,8 @@ def machine_lines(settings):
 
 def load_table(scenario, runs):
     rows = sorted({run["row"] for run in runs}, key=ROW_ORDER.index)
-    medians = {row: [r for r in runs if r["row"] == row] for row in rows}
-    throughput = {row: median_of(medians[row], "msgs_per_s") for row in rows}
+    runs_by_row = {row: [run for run in runs if run["row"] == row] for row in rows}
+    throughput = {row: median_of(runs_by_row[row], "msgs_per_s") for row in rows}
     limit = throughput.get("c-raw")
     lines = [
         f"### {SCENARIOS[scenario]}",
@@ -181,7 +181,7 @@ def load_table(scenario, runs):
     ]
     for row in rows:
         server, stack = row_parts(row)
-        row_runs = medians[row]
+        row_runs = runs_by_row[row]
         good = sum(1 for run in row_runs if run["ok"] and run.get("errors", 0) == 0)
         mbps = median_of(row_runs, "bytes_per_s")
         nio = throughput.get(f"nio-{stack}") if server != "nio" else None
