@@ -13,7 +13,8 @@
 #   BENCH_REPS [3]      repetitions of every run     BENCH_SCENARIOS ["a b c d e"]
 #   BENCH_ROWS          server rows to run, e.g. "eddy-raw nio-raw c-raw" [all]
 #   BENCH_IDLE_CONNECTIONS [2000]                    BENCH_DOC [docs/benchmarks.md]
-#   BENCH_SCRATCH [.build-compare]  build directory  LOADGEN  a loadgen binary to use instead of building it
+#   BENCH_SCRATCH [.build-compare]  build directory
+#   ECHO_SERVER, LOADGEN  binaries to use instead of building Eddy's echo-server and loadgen
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -36,7 +37,7 @@ for argument in "$@"; do
     --peers-only) PEERS_ONLY=true ;;
     --no-build) BUILD=false ;;
     -h | --help)
-      sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
       exit 0
       ;;
     *)
@@ -52,7 +53,8 @@ if $PEERS_ONLY; then DEFAULT_ROWS="$PEER_ROWS"; else DEFAULT_ROWS="$EDDY_ROWS $P
 read -r -a ROWS <<<"${BENCH_ROWS:-$DEFAULT_ROWS}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/eddy-compare.XXXXXX")"
-EDDY_BIN=""
+ECHO_SERVER_BIN="${ECHO_SERVER:-}"
+LOADGEN_BIN="${LOADGEN:-}"
 SERVER_PID=""
 # Every process is started under `timeout`, which bounds its life, forwards SIGTERM to it and leads a
 # process group of its own; these are the PIDs of those `timeout` processes still running.
@@ -91,6 +93,10 @@ build_all() {
     say "building Eddy's echo-server and loadgen (release)"
     local product
     for product in echo-server loadgen; do
+      if [[ "$product" == echo-server && -n "$ECHO_SERVER_BIN" ]] || [[ "$product" == loadgen && -n "$LOADGEN_BIN" ]]
+      then
+        continue
+      fi
       swift build -c release --package-path "$ROOT" --scratch-path "$ROOT/$SCRATCH" --product "$product" || {
         say "cannot build Eddy's $product; --peers-only measures the peers alone"
         exit 1
@@ -113,16 +119,13 @@ build_all() {
 locate_binaries() {
   PEER_BIN="$(EDDY_BENCH_PEERS_ONLY=1 swift build -c release --package-path "$BENCH" \
     --scratch-path "$BENCH/$SCRATCH" --show-bin-path)"
-  if ! $PEERS_ONLY; then
-    EDDY_BIN="$(swift build -c release --package-path "$ROOT" --scratch-path "$ROOT/$SCRATCH" --show-bin-path)"
+  if ! $PEERS_ONLY && [[ -z "$ECHO_SERVER_BIN" || -z "$LOADGEN_BIN" ]]; then
+    local eddy_bin
+    eddy_bin="$(swift build -c release --package-path "$ROOT" --scratch-path "$ROOT/$SCRATCH" --show-bin-path)"
+    ECHO_SERVER_BIN="${ECHO_SERVER_BIN:-$eddy_bin/echo-server}"
+    LOADGEN_BIN="${LOADGEN_BIN:-$eddy_bin/loadgen}"
   fi
-  if [[ -n "${LOADGEN:-}" ]]; then
-    LOADGEN_BIN="$LOADGEN"
-  elif ! $PEERS_ONLY; then
-    LOADGEN_BIN="$EDDY_BIN/loadgen"
-  else
-    LOADGEN_BIN=""
-  fi
+  if $PEERS_ONLY; then ECHO_SERVER_BIN=""; fi
   PYTHON="$VENV/bin/python"
 }
 
@@ -141,11 +144,11 @@ server_command() {
   stack="$(row_stack "$row")"
   case "$row" in
     eddy-*)
-      [[ -n "$EDDY_BIN" ]] || {
-        say "$row needs Eddy's echo-server, which --peers-only does not build"
+      [[ -n "$ECHO_SERVER_BIN" ]] || {
+        say "$row needs Eddy's echo-server, which --peers-only leaves out"
         return 1
       }
-      SERVER_COMMAND=("$EDDY_BIN/echo-server" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1) ;;
+      SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1) ;;
     nio-*) SERVER_COMMAND=("$PEER_BIN/NIOEchoServer" --host 127.0.0.1 --port 0 --codec "$stack") ;;
     asyncio-*) SERVER_COMMAND=("$PYTHON" "$BENCH/Python/asyncio_echo.py" --port 0 --codec "$stack") ;;
     uvloop-*) SERVER_COMMAND=("$PYTHON" "$BENCH/Python/asyncio_echo.py" --port 0 --codec "$stack" --uvloop) ;;
@@ -315,7 +318,7 @@ measure_idle() {
 
 measure() {
   [[ -n "$LOADGEN_BIN" && -x "$LOADGEN_BIN" ]] || {
-    say "no loadgen binary (${LOADGEN_BIN:-none}); build Eddy's loadgen or set LOADGEN=PATH"
+    say "no loadgen binary (${LOADGEN_BIN:-none}): build Eddy's loadgen or set LOADGEN=PATH"
     return 1
   }
   RESULTS="$WORK/results.jsonl"
