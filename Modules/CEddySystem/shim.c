@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -108,6 +109,39 @@ int eddy_pidfd_open(pid_t pid) {
   (void)pid;
   errno = ENOSYS;
   return -1;
+#endif
+}
+
+int eddy_ignore_sigpipe(void) {
+  struct sigaction current;
+  if (sigaction(SIGPIPE, NULL, &current) < 0) return -1;
+  if (current.sa_handler != SIG_DFL) return 0;
+  struct sigaction ignore;
+  memset(&ignore, 0, sizeof(ignore));
+  sigemptyset(&ignore.sa_mask);
+  ignore.sa_handler = SIG_IGN;
+  return sigaction(SIGPIPE, &ignore, NULL);
+}
+
+int eddy_dup_cloexec(int fd, int minimum) { return fcntl(fd, F_DUPFD_CLOEXEC, minimum); }
+
+int eddy_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+#if (defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))) || defined(__APPLE__)
+  return posix_spawn_file_actions_addchdir_np(actions, path);
+#else
+  (void)actions;
+  (void)path;
+  return ENOSYS;
+#endif
+}
+
+int eddy_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+#else
+  (void)actions;
+  (void)lowest;
+  return ENOSYS;
 #endif
 }
 

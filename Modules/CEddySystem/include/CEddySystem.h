@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #endif
 
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -37,6 +38,23 @@ int eddy_route_signal(int signo, int fd);
 
 /// Opens a pidfd for `pid` (Linux 5.3+); -1 with errno set elsewhere.
 int eddy_pidfd_open(pid_t pid);
+
+/// Ignores SIGPIPE when its disposition is still the default, so that a write to a pipe whose
+/// reader is gone fails with EPIPE instead of ending the process. Returns 0 or -1 with errno set.
+int eddy_ignore_sigpipe(void);
+
+/// `fcntl(fd, F_DUPFD_CLOEXEC, minimum)`: a close-on-exec duplicate numbered `minimum` or above.
+int eddy_dup_cloexec(int fd, int minimum);
+
+/// Adds a change of working directory to spawn file actions
+/// (`posix_spawn_file_actions_addchdir_np`); returns 0 or an error number (ENOSYS when the
+/// system lacks it).
+int eddy_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// Adds "close every descriptor from `lowest` up" to spawn file actions
+/// (`posix_spawn_file_actions_addclosefrom_np`); returns 0 or an error number (ENOSYS when the
+/// system lacks it, in which case close-on-exec alone keeps descriptors from the child).
+int eddy_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
 
 /// Marks the event loop running on this thread (NULL for none).
 void eddy_set_current_loop(void *loop);
