@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -142,6 +143,48 @@ int eddy_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, in
   (void)actions;
   (void)lowest;
   return ENOSYS;
+#endif
+}
+
+#ifdef __linux__
+_Static_assert(sizeof(struct eddy_mmsghdr) == sizeof(struct mmsghdr), "eddy_mmsghdr must match mmsghdr");
+_Static_assert(offsetof(struct eddy_mmsghdr, msg_len) == offsetof(struct mmsghdr, msg_len),
+               "eddy_mmsghdr must match mmsghdr");
+#endif
+
+int eddy_recvmmsg(int fd, struct eddy_mmsghdr *messages, unsigned int count) {
+#ifdef __linux__
+  return recvmmsg(fd, (struct mmsghdr *)messages, count, 0, NULL);
+#else
+  unsigned int received = 0;
+  while (received < count) {
+    ssize_t length = recvmsg(fd, &messages[received].msg_hdr, 0);
+    if (length < 0) {
+      if (errno == EINTR) continue;
+      return received > 0 ? (int)received : -1;
+    }
+    messages[received].msg_len = (unsigned int)length;
+    received += 1;
+  }
+  return (int)received;
+#endif
+}
+
+int eddy_sendmmsg(int fd, struct eddy_mmsghdr *messages, unsigned int count) {
+#ifdef __linux__
+  return sendmmsg(fd, (struct mmsghdr *)messages, count, 0);
+#else
+  unsigned int sent = 0;
+  while (sent < count) {
+    ssize_t length = sendmsg(fd, &messages[sent].msg_hdr, 0);
+    if (length < 0) {
+      if (errno == EINTR) continue;
+      return sent > 0 ? (int)sent : -1;
+    }
+    messages[sent].msg_len = (unsigned int)length;
+    sent += 1;
+  }
+  return (int)sent;
 #endif
 }
 

@@ -65,6 +65,23 @@ void *eddy_current_loop(void);
 /// Names the calling thread (truncated to what the system allows).
 void eddy_set_thread_name(const char *name);
 
+/// One message of a batched send or receive, laid out as Linux's `struct mmsghdr` (which the C
+/// library declares only under _GNU_SOURCE): the header, and the bytes the kernel moved.
+struct eddy_mmsghdr {
+  struct msghdr msg_hdr;
+  unsigned int msg_len;
+};
+
+/// Receives up to `count` datagrams in one call: `recvmmsg` on Linux, repeated `recvmsg`
+/// elsewhere. Returns how many arrived (an error after the first is left for the next call),
+/// or -1 with errno set.
+int eddy_recvmmsg(int fd, struct eddy_mmsghdr *messages, unsigned int count);
+
+/// Sends up to `count` datagrams in one call: `sendmmsg` on Linux, repeated `sendmsg`
+/// elsewhere. Returns how many were sent (an error after the first is left for the next call),
+/// or -1 with errno set.
+int eddy_sendmmsg(int fd, struct eddy_mmsghdr *messages, unsigned int count);
+
 /// The size of `struct sockaddr_storage`.
 static inline socklen_t eddy_sockaddr_storage_size(void) { return (socklen_t)sizeof(struct sockaddr_storage); }
 
