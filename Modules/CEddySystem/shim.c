@@ -126,6 +126,10 @@ int eddy_ignore_sigpipe(void) {
 
 int eddy_dup_cloexec(int fd, int minimum) { return fcntl(fd, F_DUPFD_CLOEXEC, minimum); }
 
+extern char **environ;
+
+char **eddy_environment(void) { return environ; }
+
 int eddy_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
 #if (defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))) || defined(__APPLE__)
   return posix_spawn_file_actions_addchdir_np(actions, path);

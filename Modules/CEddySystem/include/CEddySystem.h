@@ -46,6 +46,9 @@ int eddy_ignore_sigpipe(void);
 /// `fcntl(fd, F_DUPFD_CLOEXEC, minimum)`: a close-on-exec duplicate numbered `minimum` or above.
 int eddy_dup_cloexec(int fd, int minimum);
 
+/// The calling process's environment (`environ`), for handing on to a child unchanged.
+char **eddy_environment(void);
+
 /// Adds a change of working directory to spawn file actions
 /// (`posix_spawn_file_actions_addchdir_np`); returns 0 or an error number (ENOSYS when the
 /// system lacks it).
