@@ -98,6 +98,20 @@ import Testing
     }
   }
 
+  @Test func closingTheLoopKillsAndReapsARunningChild() async throws {
+    let group = try EventLoopGroup(loops: 1, name: "test")
+    let loop = group.loops[0]
+    let log = SubprocessLog()
+    let pid = try await loop.submit {
+      try loop.subprocessExec(argv: ["sleep", "30"]) { SubprocessProbe(log: log) }.pid
+    }
+    group.shutdown()
+    #expect(kill(pid, 0) == -1 && errno == ESRCH)
+    #expect(log.lifecycle.contains(.exited(-SIGKILL)))
+    #expect(log.lifecycle.last == .lost)
+    #expect(log.lifecycle.filter { $0 == .lost }.count == 1)
+  }
+
   @Test func childClosingStdoutEarlyEndsThatPipeBeforeItExits() async throws {
     try await withLoop { loop in
       let log = try await run(loop, ["/bin/sh", "-c", "exec 1>&-; sleep 0.2"], stdin: .devNull)
