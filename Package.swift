@@ -69,7 +69,7 @@ let package = Package(
     ),
     .testTarget(
       name: "EddyTransportsTests",
-      dependencies: ["EddyTransports"],
+      dependencies: ["EddyTransports", "EddyCodecs"],
       path: "Tests/EddyTransportsTests",
       swiftSettings: strict
     ),
