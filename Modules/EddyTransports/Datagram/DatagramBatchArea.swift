@@ -50,14 +50,15 @@ final class DatagramBatchArea {
 
   /// Receives up to ``batchSize`` datagrams from `fd` into a buffer whose slot `i` (at offset
   /// `i * slotSize`) holds datagram `i`; their lengths, flags and senders are in
-  /// ``receiveMessages`` and ``sender(of:)``. Returns the buffer and the count, or -1 with
-  /// `errno` set.
-  func receive(fd: Int32) -> (buffer: ByteBuffer, count: Int) {
+  /// ``receiveMessages`` and ``sender(of:)``. Returns the buffer and the count, or a count of -1
+  /// and the `errno` of the failure.
+  func receive(fd: Int32) -> (buffer: ByteBuffer, count: Int, error: Int32) {
     var buffer = ByteBuffer()
     swap(&buffer, &receiveBuffer)
     // Fresh storage when a protocol kept a slice of the last batch.
     buffer.clear()
     var count: Int32 = 0
+    var error: Int32 = 0
     buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.batchSize * Self.slotSize) { raw in
       for slot in 0..<Self.batchSize {
         receiveIOVecs[slot] = iovec(iov_base: raw.baseAddress! + slot * Self.slotSize, iov_len: Self.slotSize)
@@ -71,10 +72,13 @@ final class DatagramBatchArea {
         receiveMessages[slot].msg_len = 0
       }
       count = eddy_recvmmsg(fd, receiveMessages, UInt32(Self.batchSize))
-      guard count > 0 else { return 0 }
+      guard count > 0 else {
+        error = currentErrno()
+        return 0
+      }
       return (Int(count) - 1) * Self.slotSize + Int(receiveMessages[Int(count) - 1].msg_len)
     }
-    return (buffer, Int(count))
+    return (buffer, Int(count), error)
   }
 
   /// Takes back the buffer ``receive(fd:)`` handed out.

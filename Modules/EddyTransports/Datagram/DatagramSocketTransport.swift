@@ -227,10 +227,9 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
 
   /// Receives one batch and delivers it; returns how many datagrams arrived.
   private func receiveBatch() -> Int {
-    let (buffer, count) = area.receive(fd: fd)
+    let (buffer, count, error) = area.receive(fd: fd)
     defer { area.returnReceiveBuffer(buffer) }
     guard count > 0 else {
-      let error = currentErrno()
       if error != EAGAIN && error != EWOULDBLOCK && error != EINTR {
         currentProtocol.errorReceived(SystemError("recvmmsg", errno: error))
       }

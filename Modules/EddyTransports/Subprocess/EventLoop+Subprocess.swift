@@ -2,7 +2,7 @@ import EddyProtocols
 import EddyReactor
 
 extension EventLoop {
-  /// Starts `argv[0]` (looked up in `PATH` when it has no slash) with arguments `argv`, the
+  /// Starts `argv[0]` (looked up in this process's `PATH` when it has no slash) with arguments `argv`, the
   /// environment `env` (nil: this process's), in directory `cwd` (nil: this process's), each
   /// standard stream wired as given, and a protocol made by `protocolFactory`, whose
   /// `connectionMade` has been called when this returns.
