@@ -8,7 +8,9 @@ extension EventLoop {
   /// `connectionMade` has been called when this returns.
   ///
   /// The child is spawned with `posix_spawn` and reaped when it exits, which a pidfd reports
-  /// (SIGCHLD where there are no pidfds). Call from the loop's thread.
+  /// (SIGCHLD where there are no pidfds). A stdin pipe makes this process ignore SIGPIPE, as
+  /// ``connectWritePipe(fd:protocolFactory:)`` does; the child starts with it at its default.
+  /// Call from the loop's thread.
   public func subprocessExec(
     argv: [String], env: [String: String]? = nil, cwd: String? = nil,
     stdin: SubprocessStdio = .pipe, stdout: SubprocessStdio = .pipe, stderr: SubprocessStdio = .pipe,
