@@ -19,7 +19,9 @@ import EddyReactor
 /// flow control reaches the protocol's `pauseWriting`/`resumeWriting`) or ``writeToStdin(_:)``.
 ///
 /// The transport stays alive while the child runs or a pipe is open. The child is always
-/// reaped; when its loop closes first, the child is killed and reaped then.
+/// reaped once it exits. When its loop closes first, a child watched through a pidfd is killed
+/// and reaped then; one watched through SIGCHLD (where there are no pidfds) is left running,
+/// and reaped once it has exited and a loop handles SIGCHLD or starts such a child.
 public final class ChildProcessTransport: SubprocessTransport {
   /// The loop this transport lives on.
   public let loop: EventLoop
