@@ -29,24 +29,36 @@ extension EventLoop {
 
   /// Validates `fd`, makes it non-blocking and starts a transport of `kind` over it; closes
   /// `fd` on failure.
-  func connectPipe(
+  private func connectPipe(
     fd: Int32, kind: StreamDescriptorKind, protocol: any StreamProtocol
   ) throws(PipeError) -> DescriptorStreamTransport {
     assertInLoopThread()
     do throws(PipeError) {
       try PipeDescriptor.validate(fd)
       guard eddy_set_nonblocking(fd) == 0 else { throw .system(SystemError("fcntl")) }
-      if kind == .writePipe && eddy_ignore_sigpipe() != 0 { throw .system(SystemError("sigaction")) }
     } catch {
       systemClose(fd)
       throw error
     }
-    let transport = DescriptorStreamTransport(loop: self, fd: fd, protocol: `protocol`, kind: kind)
     do {
-      try transport.start()
+      return try startPipe(fd: fd, kind: kind, protocol: `protocol`)
     } catch {
       throw .system(error)
     }
+  }
+
+  /// Starts a transport of `kind` over a non-blocking pipe end, ignoring SIGPIPE first for a
+  /// write end; closes `fd` on failure.
+  func startPipe(
+    fd: Int32, kind: StreamDescriptorKind, protocol: any StreamProtocol
+  ) throws(SystemError) -> DescriptorStreamTransport {
+    if kind == .writePipe && eddy_ignore_sigpipe() != 0 {
+      let error = SystemError("sigaction")
+      systemClose(fd)
+      throw error
+    }
+    let transport = DescriptorStreamTransport(loop: self, fd: fd, protocol: `protocol`, kind: kind)
+    try transport.start()
     return transport
   }
 }

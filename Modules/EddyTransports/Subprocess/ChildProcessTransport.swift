@@ -55,11 +55,11 @@ public final class ChildProcessTransport: SubprocessTransport {
         unconnected[number] = nil
         let pipe: DescriptorStreamTransport
         do {
-          pipe = try loop.connectPipe(
+          pipe = try loop.startPipe(
             fd: fd, kind: number == 0 ? .writePipe : .readPipe,
             protocol: SubprocessPipeProtocol(owner: transport, number: number))
         } catch {
-          throw .system((error.systemError ?? SystemError("fcntl", errno: EBADF)))
+          throw .system(error)
         }
         transport.pipes[number] = pipe
         transport.openPipes.insert(number)
@@ -184,12 +184,5 @@ public final class ChildProcessTransport: SubprocessTransport {
     // Drop the protocol, which usually holds this transport: no reference cycle outlives the child.
     userProtocol = nil
     lastProtocol?.connectionLost(nil)
-  }
-}
-
-extension PipeError {
-  /// The system error underneath, if there is one.
-  fileprivate var systemError: SystemError? {
-    if case .system(let error) = self { error } else { nil }
   }
 }
