@@ -13,6 +13,8 @@ let package = Package(
     .library(name: "EddyReactor", targets: ["EddyReactor"]),
     .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
+    .library(name: "EddyTLS", targets: ["EddyTLS"]),
+    .library(name: "EddyTLSReactor", targets: ["EddyTLSReactor"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
   ],
   dependencies: [
@@ -43,6 +45,27 @@ let package = Package(
       path: "Modules/EddyTransports",
       swiftSettings: strict
     ),
+    .target(
+      name: "CEddyOpenSSL",
+      path: "Modules/CEddyOpenSSL",
+      linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+    ),
+    .target(
+      name: "EddyTLS",
+      dependencies: [
+        "CEddyOpenSSL", "EddyProtocols",
+        .product(name: "DequeModule", package: "swift-collections"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Modules/EddyTLS",
+      swiftSettings: strict
+    ),
+    .target(
+      name: "EddyTLSReactor",
+      dependencies: ["EddyTLS", "EddyReactor"],
+      path: "Modules/EddyTLSReactor",
+      swiftSettings: strict
+    ),
     .executableTarget(
       name: "echo-server",
       dependencies: [
@@ -56,6 +79,12 @@ let package = Package(
       name: "EddyTransportsTests",
       dependencies: ["EddyTransports"],
       path: "Tests/EddyTransportsTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyTLSTests",
+      dependencies: ["EddyTLS", "EddyTLSReactor", "EddyTransports"],
+      path: "Tests/EddyTLSTests",
       swiftSettings: strict
     ),
     .testTarget(
