@@ -117,3 +117,14 @@ final class Made<Element: AnyObject>: @unchecked Sendable {
     return item
   }
 }
+
+/// Starts `Tests/Interop/tls_peer.py` with `arguments`.
+func pythonPeer(_ arguments: [String]) throws -> ChildProcess {
+  try ChildProcess(["python3", TestCertificates.interopDirectory + "/tls_peer.py"] + arguments)
+}
+
+/// The port in a peer's first line "port N" or "ACCEPT host:N".
+func announcedPort(_ peer: ChildProcess, prefix: String) -> Int? {
+  guard let line = peer.line(startingWith: prefix) else { return nil }
+  return Int(line.split(whereSeparator: { $0 == " " || $0 == ":" }).last ?? "")
+}
