@@ -15,6 +15,8 @@ let package = Package(
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
     .library(name: "EddyTLS", targets: ["EddyTLS"]),
     .library(name: "EddyTLSReactor", targets: ["EddyTLSReactor"]),
+    .library(name: "EddyTesting", targets: ["EddyTesting"]),
+    .library(name: "EddyCodecs", targets: ["EddyCodecs"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
   ],
   dependencies: [
@@ -43,6 +45,19 @@ let package = Package(
         .product(name: "DequeModule", package: "swift-collections"),
       ],
       path: "Modules/EddyTransports",
+      swiftSettings: strict
+    ),
+    .target(
+      name: "EddyTesting",
+      dependencies: ["EddyProtocols"],
+      path: "Modules/EddyTesting",
+      swiftSettings: strict
+    ),
+    .systemLibrary(name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "EddyCodecs",
+      dependencies: ["CZlib", "EddyProtocols"],
+      path: "Modules/EddyCodecs",
       swiftSettings: strict
     ),
     .target(
@@ -97,6 +112,18 @@ let package = Package(
       name: "EddyProtocolsTests",
       dependencies: ["EddyProtocols"],
       path: "Tests/EddyProtocolsTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyTestingTests",
+      dependencies: ["EddyTesting", "EddyProtocols"],
+      path: "Tests/EddyTestingTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyCodecsTests",
+      dependencies: ["EddyCodecs", "EddyTesting", "EddyProtocols"],
+      path: "Tests/EddyCodecsTests",
       swiftSettings: strict
     ),
   ]
