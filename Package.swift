@@ -98,7 +98,7 @@ let package = Package(
     ),
     .testTarget(
       name: "EddyTLSTests",
-      dependencies: ["EddyTLS", "EddyTLSReactor", "EddyTransports"],
+      dependencies: ["EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"],
       path: "Tests/EddyTLSTests",
       swiftSettings: strict
     ),
