@@ -98,7 +98,9 @@ let package = Package(
     ),
     .testTarget(
       name: "EddyTLSTests",
-      dependencies: ["EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"],
+      dependencies: [
+        "CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs",
+      ],
       path: "Tests/EddyTLSTests",
       swiftSettings: strict
     ),

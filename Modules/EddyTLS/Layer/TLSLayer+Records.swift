@@ -43,7 +43,10 @@ extension TLSLayer {
         OpenSSLErrors.clear()
         let written = chunk.withUnsafeReadableBytes { SSL_write(ssl, $0.baseAddress, Int32($0.count)) }
         guard written == chunk.readableBytes else {
-          fail(TLSError.protocolError(reason: OpenSSLErrors.drain()))
+          let code = SSL_get_error(ssl, written)
+          fail(
+            TLSError.protocolError(
+              reason: OpenSSLErrors.drain(fallback: "SSL_write failed (SSL error \(code))")))
           return
         }
         batch += chunk.readableBytes
