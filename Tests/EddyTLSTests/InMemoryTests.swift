@@ -151,4 +151,26 @@ import Testing
     #expect(server.received.readableBytes == total * chunk.readableBytes)
     #expect(client.violations.isEmpty && server.violations.isEmpty)
   }
+
+  @Test func zeroWaterMarksPauseAtTheFirstQueuedByteAndResumeWhenDrained() throws {
+    let (clientContext, serverContext) = try contexts()
+    let client = RecordingProtocol()
+    let server = RecordingProtocol()
+    let pair = InMemoryTransport.pair(
+      TLSLayer(context: clientContext, protocol: client), TLSLayer(context: serverContext, protocol: server))
+    pair.run()
+    let transport = try #require(client.transport)
+    transport.setWriteBufferLimits(high: 0, low: 0)
+    pair.client.setWriteBufferLimits(high: 0, low: 0)
+    // The first write is encrypted and pauses the transport below; the second waits as plaintext.
+    transport.write("one")
+    #expect(client.count(of: .pauseWriting) == 0)
+    transport.write("two")
+    #expect(client.isWritingPaused)
+    #expect(transport.writeBufferSize > 3)
+    pair.run()
+    #expect(client.count(of: .pauseWriting) == 1 && client.count(of: .resumeWriting) == 1)
+    #expect(server.receivedString == "onetwo")
+    #expect(client.violations.isEmpty && server.violations.isEmpty)
+  }
 }

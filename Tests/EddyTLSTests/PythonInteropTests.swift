@@ -24,17 +24,20 @@ import Testing
     return (server, log)
   }
 
-  @Test func pythonClientGetsItsEchoAndClosesWithCloseNotify() async throws {
+  @Test(arguments: [false, true])
+  func pythonClientGetsItsEchoAndClosesWithCloseNotify(tls12: Bool) async throws {
     try await withLoop { loop in
       let (server, log) = try serve(loop, try Contexts.server()) { probe in
         probe.onData = { probe, data in probe.transport!.write(data) }
       }
       defer { server.close() }
-      let client = try pythonPeer([
-        "client", "--port", "\(server.port!)", "--ca", certificates.path("ca.pem"), "--server-name",
-        "localhost", "--send", "hello python", "--expect-echo", "--close", "unwrap",
-      ])
+      let client = try pythonPeer(
+        [
+          "client", "--port", "\(server.port!)", "--ca", certificates.path("ca.pem"), "--server-name",
+          "localhost", "--send", "hello python", "--expect-echo", "--close", "unwrap",
+        ] + (tls12 ? ["--tls12"] : []))
       #expect(client.finish() == 0, "\(client.transcript)")
+      #expect(client.lines.contains(tls12 ? "version TLSv1.2" : "version TLSv1.3"))
       #expect(client.lines.contains("echoed 12"))
       #expect(client.lines.contains("closed clean"))
       #expect(await eventually { log.isLost })

@@ -116,7 +116,13 @@ extension TLSLayer: StreamTransport {
 
   /// Sets the water marks of the plaintext queue and reports a crossing at once.
   public func setWriteBufferLimits(high: Int?, low: Int?) {
-    let transition = flow.setLimits(WriteBufferLimits(high: high, low: low), bufferSize: pending.byteCount)
-    if upperConnected && state != .closed { upper.apply(transition) }
+    let limits = WriteBufferLimits(high: high, low: low)
+    guard upperConnected else {
+      // Nothing is reported before connectionMade; the queue is measured once it is made.
+      flow = WriteFlowControl(limits: limits)
+      return
+    }
+    let transition = flow.setLimits(limits, bufferSize: pending.byteCount)
+    if state != .closed { upper.apply(transition) }
   }
 }
