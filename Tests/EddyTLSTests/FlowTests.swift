@@ -196,7 +196,10 @@ import Testing
       let path = "/tmp/eddy-tls-\(getpid()).sock"
       let server = try loop.createUnixServer(
         path: path, protocolFactory: TLSLayer.factory(context: try Contexts.server()) { Echo() })
-      defer { server.close() }
+      defer {
+        server.close()
+        unlink(path)
+      }
       let log = ProbeLog()
       // A Unix socket has no address to check, so the client names the server.
       let context = try Contexts.client(serverName: "localhost")

@@ -25,6 +25,15 @@ struct TestCertificates: Sendable {
     let maker = try! ChildProcess(["/bin/sh", interopDirectory + "/make_tls_certs.sh", directory])
     let status = maker.finish(within: 60)
     precondition(status == 0, "making test certificates failed:\n\(maker.transcript)")
+    temporaryDirectory = directory
+    atexit {
+      guard let directory = temporaryDirectory else { return }
+      let remover = try? ChildProcess(["rm", "-rf", directory])
+      remover?.finish(within: 10)
+    }
     return TestCertificates(directory: directory)
   }()
 }
+
+/// The directory to remove when the test process exits; set once, before any reader.
+private nonisolated(unsafe) var temporaryDirectory: String?
