@@ -173,4 +173,18 @@ import Testing
     #expect(server.receivedString == "onetwo")
     #expect(client.violations.isEmpty && server.violations.isEmpty)
   }
+
+  @Test func fullVerificationWithNoNameAndNoAddressFailsBeforeSendingAnything() throws {
+    let certificates = TestCertificates.shared
+    let context = try TLSContext(.client(caPath: certificates.path("ca.pem"), timer: clock.timer))
+    let failures = FailureLog()
+    let client = RecordingProtocol()
+    let peer = RecordingProtocol()
+    let pair = InMemoryTransport.pair(
+      TLSLayer(context: context, protocol: client, onHandshakeFailure: failures.handler), peer)
+    pair.run()
+    #expect(failures.all == [.invalidConfiguration(reason: "hostname verification needs a server name")])
+    #expect(peer.received.readableBytes == 0)
+    #expect(client.events.isEmpty)
+  }
 }

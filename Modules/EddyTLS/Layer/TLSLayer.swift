@@ -169,7 +169,11 @@ public final class TLSLayer {
       throw .handshakeFailed(reason: "cannot create a connection: \(OpenSSLErrors.drain())")
     }
     self.ssl = ssl
-    guard let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
+    guard let input = BIO_new(BIO_s_mem()) else {
+      throw .handshakeFailed(reason: "cannot create buffers: \(OpenSSLErrors.drain())")
+    }
+    guard let output = BIO_new(BIO_s_mem()) else {
+      BIO_free(input)
       throw .handshakeFailed(reason: "cannot create buffers: \(OpenSSLErrors.drain())")
     }
     eddy_bio_retry_when_empty(input)
