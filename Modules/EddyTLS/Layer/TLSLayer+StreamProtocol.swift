@@ -8,9 +8,10 @@ extension TLSLayer: StreamProtocol {
     attach(transport)
   }
 
-  /// Feeds ciphertext to OpenSSL and advances the handshake or delivers plaintext.
+  /// Feeds ciphertext to OpenSSL and advances the handshake or delivers plaintext. Once the
+  /// transport below is closing, what still arrives is dropped unread.
   public func dataReceived(_ data: ByteBuffer) {
-    guard let input = networkInput, state != .closed else { return }
+    guard let input = networkInput, state != .closingLower, state != .closed else { return }
     let written = data.withUnsafeReadableBytes { BIO_write(input, $0.baseAddress, Int32($0.count)) }
     guard written == data.readableBytes else {
       fail(TLSError.protocolError(reason: "cannot buffer received records: \(OpenSSLErrors.drain())"))
