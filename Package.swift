@@ -37,6 +37,8 @@ let package = Package(
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
     .library(name: "EddyCodecs", targets: ["EddyCodecs"]),
     .library(name: "EddyTesting", targets: ["EddyTesting"]),
+    .library(name: "EddyTLS", targets: ["EddyTLS"]),
+    .library(name: "EddyTLSReactor", targets: ["EddyTLSReactor"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
   ],
   dependencies: [
@@ -48,6 +50,9 @@ let package = Package(
     // System shims
     .target(name: "CEddySystem", path: "Modules/CEddySystem"),
     .systemLibrary(name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "CEddyOpenSSL", path: "Modules/CEddyOpenSSL",
+      linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
 
     // Libraries, bottom up
     module("EddyReactor", ["CEddySystem", deque, heap, logging]),
@@ -55,6 +60,8 @@ let package = Package(
     module("EddyTransports", ["CEddySystem", "EddyReactor", "EddyProtocols", deque]),
     module("EddyCodecs", ["CZlib", "EddyProtocols"]),
     module("EddyTesting", ["EddyProtocols"]),
+    module("EddyTLS", ["CEddyOpenSSL", "EddyProtocols", deque, logging]),
+    module("EddyTLSReactor", ["EddyTLS", "EddyReactor"]),
 
     // Tools
     tool("echo-server", ["EddyTransports", "EddyCodecs"]),
@@ -65,5 +72,8 @@ let package = Package(
     tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
     tests("EddyTestingTests", ["EddyTesting", "EddyProtocols"]),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
+    tests(
+      "EddyTLSTests",
+      ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),
   ]
 )
