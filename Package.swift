@@ -64,7 +64,7 @@ let package = Package(
     module("EddyTLSReactor", ["EddyTLS", "EddyReactor"]),
 
     // Tools
-    tool("echo-server", ["EddyTransports", "EddyCodecs"]),
+    tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor"]),
 
     // Tests
     tests("EddyReactorTests", ["EddyReactor"]),
