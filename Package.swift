@@ -13,12 +13,15 @@ let package = Package(
     .library(name: "EddyReactor", targets: ["EddyReactor"]),
     .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
+    .library(name: "EddyLoadGen", targets: ["EddyLoadGen"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
+    .executable(name: "loadgen", targets: ["loadgen"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
   ],
   targets: [
     .target(name: "CEddySystem", path: "Modules/CEddySystem"),
@@ -43,6 +46,15 @@ let package = Package(
       path: "Modules/EddyTransports",
       swiftSettings: strict
     ),
+    .target(
+      name: "EddyLoadGen",
+      dependencies: [
+        "EddyReactor", "EddyProtocols", "EddyTransports",
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+      ],
+      path: "Modules/EddyLoadGen",
+      swiftSettings: strict
+    ),
     .executableTarget(
       name: "echo-server",
       dependencies: [
@@ -50,6 +62,21 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Tools/echo-server",
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "loadgen",
+      dependencies: [
+        "EddyLoadGen",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Tools/loadgen",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyLoadGenTests",
+      dependencies: ["EddyLoadGen", "EddyTransports"],
+      path: "Tests/EddyLoadGenTests",
       swiftSettings: strict
     ),
     .testTarget(
