@@ -46,10 +46,11 @@ let package = Package(
       path: "Modules/EddyTransports",
       swiftSettings: strict
     ),
+    .target(name: "CEddyPacing", path: "Modules/CEddyPacing"),
     .target(
       name: "EddyLoadGen",
       dependencies: [
-        "EddyReactor", "EddyProtocols", "EddyTransports",
+        "CEddyPacing", "EddyReactor", "EddyProtocols", "EddyTransports",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ],
       path: "Modules/EddyLoadGen",

@@ -31,7 +31,7 @@ final class LoadConnection: StreamProtocol {
   init(worker: LoadWorker, index: Int) {
     self.worker = worker
     self.index = index
-    sendTimes = SendTimeRing(capacity: max(worker.configuration.pipeline, 16))
+    sendTimes = SendTimeRing(capacity: max(worker.pipeline, 16))
   }
 
   /// True while the connection is up.
@@ -58,9 +58,9 @@ final class LoadConnection: StreamProtocol {
   }
 
   func dataReceived(_ data: ByteBuffer) {
-    guard worker.configuration.mode == .echo else { return }
-    if worker.plan.framing.countsBytes {
-      if worker.configuration.verify { verify(data) }
+    guard worker.expectsReplies else { return }
+    if worker.countsBytes {
+      if worker.verifies { verify(data) }
       partialReply &+= data.readableBytes
       let size = worker.messageSize
       guard partialReply >= size else { return }
@@ -68,7 +68,7 @@ final class LoadConnection: StreamProtocol {
       partialReply &-= complete &* size
       repliesArrived(complete)
     } else {
-      if worker.configuration.verify && data != worker.payload {
+      if worker.verifies && data != worker.payload {
         worker.counters.errors.add(.verifyMismatch, message: "a reply differed from the message sent")
       }
       repliesArrived(1)
@@ -84,7 +84,7 @@ final class LoadConnection: StreamProtocol {
 
   func resumeWriting() {
     writePaused = false
-    if worker.configuration.mode == .sink && worker.plan.rateInterval == nil { fillSink() }
+    if !worker.expectsReplies && worker.rateInterval == nil { fillSink() }
   }
 
   func connectionLost(_ error: (any Error)?) {
@@ -98,13 +98,13 @@ final class LoadConnection: StreamProtocol {
   /// Starts this connection's traffic at `now`: its first `pipeline` messages (closed loop),
   /// its schedule offset by `stagger` nanoseconds (open loop), or a full pipe (sink).
   func begin(at now: UInt64, stagger: UInt64) {
-    if worker.plan.rateInterval != nil {
+    if worker.rateInterval != nil {
       scheduleOrigin = now &+ stagger
       nextDue = scheduleOrigin
-    } else if worker.configuration.mode == .sink {
+    } else if !worker.expectsReplies {
       fillSink()
     } else {
-      send(worker.configuration.pipeline, at: now)
+      send(worker.pipeline, at: now)
     }
   }
 
@@ -112,7 +112,7 @@ final class LoadConnection: StreamProtocol {
   private func send(_ wanted: Int, at time: UInt64) {
     let count = worker.claim(wanted)
     guard count > 0, let transport else { return }
-    if worker.configuration.mode == .echo {
+    if worker.expectsReplies {
       for _ in 0..<count { sendTimes.append(time) }
     }
     worker.countSent(count, at: time)
@@ -121,7 +121,7 @@ final class LoadConnection: StreamProtocol {
   }
 
   private func write(_ count: Int, to transport: any StreamTransport) {
-    if worker.plan.framing.countsBytes {
+    if worker.countsBytes {
       var left = count
       while left > 0 {
         let chunk = min(left, worker.batchCapacity)
@@ -144,13 +144,13 @@ final class LoadConnection: StreamProtocol {
       }
       worker.countReply(sentAt: sentAt, now: now)
     }
-    if worker.plan.rateInterval == nil { send(count, at: now) }
+    if worker.rateInterval == nil { send(count, at: now) }
   }
 
   /// Open loop: sends every message scheduled at or before `now` (each stamped with its
   /// scheduled time) in one write, and returns when the next one is due (`.max`: never).
   func sendDue(now: UInt64) -> UInt64 {
-    guard let interval = worker.plan.rateInterval, let transport else { return .max }
+    guard let interval = worker.rateInterval, let transport else { return .max }
     var due = 0
     while true {
       let time = scheduledTime(scheduled + due, interval: interval)
@@ -161,7 +161,7 @@ final class LoadConnection: StreamProtocol {
     let granted = worker.claim(due)
     for offset in 0..<granted {
       let time = scheduledTime(scheduled + offset, interval: interval)
-      if worker.configuration.mode == .echo { sendTimes.append(time) }
+      if worker.expectsReplies { sendTimes.append(time) }
       worker.countSent(1, at: time)
     }
     scheduled += granted

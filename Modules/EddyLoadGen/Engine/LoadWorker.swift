@@ -25,6 +25,17 @@ final class LoadWorker {
   private let batch: ByteBuffer
   /// How many messages ``batch`` holds.
   let batchCapacity: Int
+  // Settings the hot path reads, kept as plain stored values.
+  /// Echo mode: replies are expected.
+  let expectsReplies: Bool
+  /// Replies are compared with the message.
+  let verifies: Bool
+  /// Replies are counted by size (raw framing).
+  let countsBytes: Bool
+  /// The open-loop interval of one connection in nanoseconds; nil for a closed loop.
+  let rateInterval: Double?
+  /// Messages outstanding per connection in a closed loop.
+  let pipeline: Int
 
   var counters = WorkerCounters()
   var latency = Histogram<UInt64>.latency()
@@ -43,7 +54,8 @@ final class LoadWorker {
   /// Messages this worker may still send, when the run counts requests.
   private var remainingRequests: Int?
   private var timers: [CallbackHandle] = []
-  private var rateTimer: CallbackHandle?
+  /// Wakes the open loop when the next message is due.
+  private var pacer: PacingTimer?
   private var readingAllowed = true
   private var completion: ((WorkerSnapshot) -> Void)?
 
@@ -58,6 +70,11 @@ final class LoadWorker {
     for _ in 0..<batchCapacity { repeated.writeBytes(configuration.payload) }
     batch = repeated
     remainingRequests = plan.requests
+    expectsReplies = configuration.mode == .echo
+    verifies = configuration.verify
+    countsBytes = plan.framing.countsBytes
+    rateInterval = plan.rateInterval
+    pipeline = configuration.pipeline
     if configuration.ramp != nil { stepLatency = .latency() }
   }
 
@@ -142,10 +159,7 @@ final class LoadWorker {
     if !readingAllowed { connection.transport?.pauseReading() }
     guard phase == .running else { return }
     connection.begin(at: Deadline.now().nanoseconds, stagger: stagger(connection.index))
-    if plan.rateInterval != nil {
-      rateTimer?.cancel()
-      scheduleRateTick()
-    }
+    if rateInterval != nil { scheduleRateTick() }
   }
 
   /// A connection ended: its outstanding messages are lost unless the run has finished.
@@ -181,6 +195,7 @@ final class LoadWorker {
     phase = .running
     if let windowEnd { timers.append(loop.callAt(windowEnd) { [self] in stopSending() }) }
     if configuration.scenario == .slowReader { pauseReadingCycle() }
+    if rateInterval != nil { pacer = PacingTimer(loop: loop) { [unowned self] in scheduleRateTick() } }
     let now = Deadline.now().nanoseconds
     for connection in connections { connection.begin(at: now, stagger: stagger(connection.index)) }
     if remainingRequests == 0 { stopSending() }
@@ -190,7 +205,7 @@ final class LoadWorker {
 
   /// The offset of a connection's open-loop schedule, so that connections take turns evenly.
   private func stagger(_ index: Int) -> UInt64 {
-    guard let interval = plan.rateInterval else { return 0 }
+    guard let interval = rateInterval else { return 0 }
     return UInt64(interval * Double(index % configuration.connections) / Double(configuration.connections))
   }
 
@@ -216,7 +231,7 @@ final class LoadWorker {
     guard time >= warmupEnd else { return }
     counters.sent &+= count
     counters.bytesSent &+= count &* messageSize
-    if configuration.mode == .sink { counters.lastCountedAt = time }
+    if !expectsReplies { counters.lastCountedAt = time }
   }
 
   /// Counts one reply to a message sent (or scheduled) at `sentAt`, received at `now`.
@@ -235,14 +250,14 @@ final class LoadWorker {
 
   /// Sends every message whose scheduled time has come, then sleeps until the next one.
   private func scheduleRateTick() {
-    guard plan.rateInterval != nil, phase == .running else { return }
+    guard rateInterval != nil, phase == .running else { return }
     let now = Deadline.now().nanoseconds
     var next = UInt64.max
     for connection in connections where connection.isOpen {
       next = min(next, connection.sendDue(now: now))
     }
     guard phase == .running, next < windowEnd else { return }
-    rateTimer = loop.callAt(Deadline(nanoseconds: max(next, now))) { [self] in scheduleRateTick() }
+    pacer?.arm(at: next)
   }
 
   // MARK: Slow reader
@@ -273,7 +288,7 @@ final class LoadWorker {
   func stopSending() {
     guard phase == .running else { return }
     phase = .draining
-    rateTimer?.cancel()
+    pacer?.disarm()
     if !readingAllowed { setReading(true) }
     if configuration.scenario == .halfClose {
       for connection in connections where connection.isOpen { connection.transport?.writeEOF() }
@@ -305,7 +320,8 @@ final class LoadWorker {
   private func finish() {
     guard phase == .running || phase == .draining else { return }
     phase = .finished
-    rateTimer?.cancel()
+    pacer?.invalidate()
+    pacer = nil
     for timer in timers { timer.cancel() }
     timers.removeAll()
     for connection in connections where connection.isOpen {
