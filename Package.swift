@@ -13,6 +13,8 @@ let package = Package(
     .library(name: "EddyReactor", targets: ["EddyReactor"]),
     .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
+    .library(name: "EddyTesting", targets: ["EddyTesting"]),
+    .library(name: "EddyCodecs", targets: ["EddyCodecs"]),
     .library(name: "EddyLoadGen", targets: ["EddyLoadGen"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
     .executable(name: "loadgen", targets: ["loadgen"]),
@@ -44,6 +46,19 @@ let package = Package(
         .product(name: "DequeModule", package: "swift-collections"),
       ],
       path: "Modules/EddyTransports",
+      swiftSettings: strict
+    ),
+    .target(
+      name: "EddyTesting",
+      dependencies: ["EddyProtocols"],
+      path: "Modules/EddyTesting",
+      swiftSettings: strict
+    ),
+    .systemLibrary(name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "EddyCodecs",
+      dependencies: ["CZlib", "EddyProtocols"],
+      path: "Modules/EddyCodecs",
       swiftSettings: strict
     ),
     .target(name: "CEddyPacing", path: "Modules/CEddyPacing"),
@@ -96,6 +111,18 @@ let package = Package(
       name: "EddyProtocolsTests",
       dependencies: ["EddyProtocols"],
       path: "Tests/EddyProtocolsTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyTestingTests",
+      dependencies: ["EddyTesting", "EddyProtocols"],
+      path: "Tests/EddyTestingTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyCodecsTests",
+      dependencies: ["EddyCodecs", "EddyTesting", "EddyProtocols"],
+      path: "Tests/EddyCodecsTests",
       swiftSettings: strict
     ),
   ]
