@@ -65,7 +65,7 @@ let package = Package(
     .target(
       name: "EddyLoadGen",
       dependencies: [
-        "CEddyPacing", "EddyReactor", "EddyProtocols", "EddyTransports",
+        "CEddyPacing", "EddyCodecs", "EddyReactor", "EddyProtocols", "EddyTransports",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ],
       path: "Modules/EddyLoadGen",
@@ -91,7 +91,7 @@ let package = Package(
     ),
     .testTarget(
       name: "EddyLoadGenTests",
-      dependencies: ["EddyLoadGen", "EddyTransports"],
+      dependencies: ["EddyLoadGen", "EddyCodecs", "EddyTransports"],
       path: "Tests/EddyLoadGenTests",
       swiftSettings: strict
     ),

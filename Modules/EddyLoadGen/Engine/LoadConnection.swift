@@ -1,3 +1,4 @@
+import EddyCodecs
 import EddyProtocols
 import EddyReactor
 
@@ -10,8 +11,9 @@ import EddyReactor
 #endif
 
 /// One client connection: sends messages, matches replies to the send times it keeps in
-/// order, and checks reply bytes when asked to.
-final class LoadConnection: StreamProtocol {
+/// order, and checks reply bytes when asked to. Over a framing codec stack each frame is one
+/// reply (``messageReceived(_:)``); otherwise replies are counted by size in the byte stream.
+final class LoadConnection: MessageProtocol {
   let worker: LoadWorker
   /// The connection's number across the whole run.
   let index: Int
@@ -59,20 +61,21 @@ final class LoadConnection: StreamProtocol {
 
   func dataReceived(_ data: ByteBuffer) {
     guard worker.expectsReplies else { return }
-    if worker.countsBytes {
-      if worker.verifies { verify(data) }
-      partialReply &+= data.readableBytes
-      let size = worker.messageSize
-      guard partialReply >= size else { return }
-      let complete = partialReply / size
-      partialReply &-= complete &* size
-      repliesArrived(complete)
-    } else {
-      if worker.verifies && data != worker.payload {
-        worker.counters.errors.add(.verifyMismatch, message: "a reply differed from the message sent")
-      }
-      repliesArrived(1)
+    if worker.verifies { verify(data) }
+    partialReply &+= data.readableBytes
+    let size = worker.messageSize
+    guard partialReply >= size else { return }
+    let complete = partialReply / size
+    partialReply &-= complete &* size
+    repliesArrived(complete)
+  }
+
+  func messageReceived(_ message: ByteBuffer) {
+    guard worker.expectsReplies else { return }
+    if worker.verifies && message != worker.payload {
+      worker.counters.errors.add(.verifyMismatch, message: "a reply differed from the message sent")
     }
+    repliesArrived(1)
   }
 
   func eofReceived() -> Bool {

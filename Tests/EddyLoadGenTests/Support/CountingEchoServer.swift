@@ -1,3 +1,4 @@
+import EddyCodecs
 import EddyLoadGen
 import EddyProtocols
 import EddyReactor
@@ -62,17 +63,21 @@ final class CountingEcho: StreamProtocol {
   func connectionLost(_ error: (any Error)?) { transport = nil }
 }
 
-/// An in-process echo server on one loop of its own, on an ephemeral TCP port or a Unix socket.
+/// An in-process echo server on one loop of its own, on an ephemeral TCP port or a Unix socket,
+/// echoing bytes (`raw`) or, through a codec stack, frames.
 final class CountingEchoServer: Sendable {
   let counts: ServerCounts
   let group: EventLoopGroup
   let server: Server
 
-  init(corruptOffset: Int = -1, echoes: Bool = true, unixPath: String? = nil) throws {
+  init(corruptOffset: Int = -1, echoes: Bool = true, unixPath: String? = nil, codec: String = "raw") throws {
+    let stack = try CodecStack(parsing: codec)
     let counts = ServerCounts(corruptOffset: corruptOffset)
     self.counts = counts
     group = try EventLoopGroup(loops: 1, name: "test-server")
-    let factory: @Sendable () -> any StreamProtocol = { CountingEcho(counts: counts, echoes: echoes) }
+    let factory: @Sendable () -> any StreamProtocol = {
+      stack.wrap(CountingEcho(counts: counts, echoes: echoes))
+    }
     if let unixPath {
       server = try group.createUnixServer(path: unixPath, protocolFactory: factory)
     } else {
