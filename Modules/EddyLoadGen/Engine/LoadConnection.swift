@@ -115,9 +115,7 @@ final class LoadConnection: MessageProtocol {
   private func send(_ wanted: Int, at time: UInt64) {
     let count = worker.claim(wanted)
     guard count > 0, let transport else { return }
-    if worker.expectsReplies {
-      for _ in 0..<count { sendTimes.append(time) }
-    }
+    if worker.expectsReplies { sendTimes.append(time, count: count) }
     worker.countSent(count, at: time)
     write(count, to: transport)
     worker.afterSending()
@@ -139,13 +137,10 @@ final class LoadConnection: MessageProtocol {
   /// Matches `count` replies with the oldest send times and keeps a closed loop full.
   private func repliesArrived(_ count: Int) {
     let now = Deadline.now().nanoseconds
-    for answered in 0..<count {
-      guard let sentAt = sendTimes.removeFirst() else {
-        worker.counters.errors.add(
-          .unexpectedReply, count: count - answered, message: "bytes arrived with no message outstanding")
-        break
-      }
-      worker.countReply(sentAt: sentAt, now: now)
+    let answered = worker.matchReplies(count, sendTimes: &sendTimes, now: now)
+    if answered < count {
+      worker.counters.errors.add(
+        .unexpectedReply, count: count - answered, message: "bytes arrived with no message outstanding")
     }
     if worker.rateInterval == nil { send(count, at: now) }
   }

@@ -234,16 +234,37 @@ final class LoadWorker {
     if !expectsReplies { counters.lastCountedAt = time }
   }
 
-  /// Counts one reply to a message sent (or scheduled) at `sentAt`, received at `now`.
+  /// Matches `count` replies received at `now` with the oldest of `sendTimes`, counting and
+  /// timing those sent after the warmup. Returns how many replies had a message to answer.
   @inline(__always)
-  func countReply(sentAt: UInt64, now: UInt64) {
-    guard sentAt >= warmupEnd else { return }
-    counters.received &+= 1
-    counters.bytesReceived &+= messageSize
-    counters.lastCountedAt = now
-    let elapsed = now >= sentAt ? now &- sentAt : 0
-    latency.recordLatency(elapsed)
-    stepLatency?.recordLatency(elapsed)
+  func matchReplies(_ count: Int, sendTimes: inout SendTimeRing, now: UInt64) -> Int {
+    // One exclusive access to each histogram for the whole batch, not one per reply.
+    let (answered, counted) = Self.match(
+      count, sendTimes: &sendTimes, now: now, warmupEnd: warmupEnd, latency: &latency, step: &stepLatency)
+    if counted > 0 {
+      counters.received &+= counted
+      counters.bytesReceived &+= counted &* messageSize
+      counters.lastCountedAt = now
+    }
+    return answered
+  }
+
+  @inline(__always)
+  private static func match(
+    _ count: Int, sendTimes: inout SendTimeRing, now: UInt64, warmupEnd: UInt64,
+    latency: inout Histogram<UInt64>, step: inout Histogram<UInt64>?
+  ) -> (answered: Int, counted: Int) {
+    var answered = 0
+    var counted = 0
+    while answered < count, let sentAt = sendTimes.removeFirst() {
+      answered &+= 1
+      guard sentAt >= warmupEnd else { continue }
+      counted &+= 1
+      let elapsed = now >= sentAt ? now &- sentAt : 0
+      latency.recordLatency(elapsed)
+      step?.recordLatency(elapsed)
+    }
+    return (answered, counted)
   }
 
   // MARK: Open loop

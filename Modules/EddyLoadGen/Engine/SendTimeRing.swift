@@ -24,6 +24,12 @@ struct SendTimeRing {
     count &+= 1
   }
 
+  /// Appends `count` copies of `time`.
+  @inline(__always)
+  mutating func append(_ time: UInt64, count copies: Int) {
+    for _ in 0..<copies { append(time) }
+  }
+
   /// Removes and returns the oldest time, or nil when empty.
   @inline(__always)
   mutating func removeFirst() -> UInt64? {
