@@ -83,7 +83,7 @@ let package = Package(
     .executableTarget(
       name: "loadgen",
       dependencies: [
-        "EddyLoadGen",
+        "EddyLoadGen", "EddyReactor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Tools/loadgen",

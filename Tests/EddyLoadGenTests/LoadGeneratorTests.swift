@@ -117,6 +117,39 @@ import Testing
     #expect(report.latency.totalCount == UInt64(report.received))
   }
 
+  @Test func requestsAfterAWarmupAreExactlyThatMany() async throws {
+    let server = try CountingEchoServer()
+    defer { server.stop() }
+    var configuration = testConfiguration(server.target)
+    configuration.warmup = .milliseconds(200)
+    configuration.requests = 777
+    configuration.duration = .seconds(20)
+    let report = try await LoadGenerator(configuration).run()
+    #expect(report.sent == 777)
+    #expect(report.received == 777)
+    // The warmup's messages reached the server too, but no count includes them.
+    #expect(await eventually { server.messages(of: 64) > 777 })
+  }
+
+  @Test func stopEndsTheRunEarlyWithItsReport() async throws {
+    let server = try CountingEchoServer()
+    defer { server.stop() }
+    var configuration = testConfiguration(server.target)
+    configuration.duration = .seconds(30)
+    let generator = try LoadGenerator(configuration)
+    let stopper = Task {
+      try await Task.sleep(for: .milliseconds(400))
+      generator.stop()
+    }
+    let started = ContinuousClock.now
+    let report = try await generator.run()
+    try await stopper.value
+    #expect(ContinuousClock.now - started < .seconds(10))
+    #expect(report.duration > .milliseconds(300) && report.duration < .seconds(5))
+    #expect(report.sent > 0)
+    expectBalanced(report)
+  }
+
   @Test func sinkModeSendsWhatTheServerReceives() async throws {
     let server = try CountingEchoServer(echoes: false)
     defer { server.stop() }

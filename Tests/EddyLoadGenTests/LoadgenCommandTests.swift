@@ -78,6 +78,21 @@ import Testing
     }
   }
 
+  @Test func interruptEndsTheRunWithItsReport() async throws {
+    try await withEchoServer { port in
+      let process = try ChildProcess(Self.loadgen, ["\(port)", "--duration", "60", "--json"])
+      // The first progress line shows the run (and so its SIGINT handler) is under way.
+      #expect(await eventually(within: 20) { process.standardError.contains("msg/s") })
+      process.signal(SIGINT)
+      #expect(await process.wait(seconds: 15) == 0)
+      let last = process.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+      let seconds = try #require(object["duration_s"] as? Double)
+      #expect(seconds > 0 && seconds < 30)
+      #expect((object["sent"] as? Int ?? 0) > 0)
+    }
+  }
+
   @Test func unreachablePortExitsWithAMessage() async throws {
     let server = try CountingEchoServer()
     let port = server.server.port!

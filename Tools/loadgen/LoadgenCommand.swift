@@ -119,7 +119,10 @@ struct LoadgenCommand: AsyncParsableCommand {
 
   private func single(_ configuration: LoadConfiguration) async throws {
     let progress = quiet ? nil : ProgressLine()
-    let report = try await LoadGenerator(configuration).run { update in progress?.show(update) }
+    let generator = try LoadGenerator(configuration)
+    let interrupts = try StopOnInterrupt { generator.stop() }
+    defer { interrupts.cancel() }
+    let report = try await generator.run { update in progress?.show(update) }
     progress?.finish()
     try emit(report, extra: [])
     try checkOutcome(report, verifying: configuration.verify)

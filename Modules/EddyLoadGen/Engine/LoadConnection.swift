@@ -113,7 +113,7 @@ final class LoadConnection: MessageProtocol {
 
   /// Sends up to `wanted` messages stamped `time`, as few writes as possible.
   private func send(_ wanted: Int, at time: UInt64) {
-    let count = worker.claim(wanted)
+    let count = worker.claim(wanted, at: time)
     guard count > 0, let transport else { return }
     if worker.expectsReplies { sendTimes.append(time, count: count) }
     worker.countSent(count, at: time)
@@ -150,13 +150,17 @@ final class LoadConnection: MessageProtocol {
   func sendDue(now: UInt64) -> UInt64 {
     guard let interval = worker.rateInterval, let transport else { return .max }
     var due = 0
+    var warmupDue = 0
     while true {
       let time = scheduledTime(scheduled + due, interval: interval)
       guard time <= now && time < worker.windowEnd else { break }
       due += 1
+      if time < worker.warmupEnd { warmupDue += 1 }
     }
     guard due > 0 else { return nextDue }
-    let granted = worker.claim(due)
+    let granted =
+      worker.claim(warmupDue, at: scheduledTime(scheduled, interval: interval))
+      + worker.claim(due - warmupDue, at: max(now, worker.warmupEnd))
     for offset in 0..<granted {
       let time = scheduledTime(scheduled + offset, interval: interval)
       if worker.expectsReplies { sendTimes.append(time) }

@@ -1,5 +1,6 @@
 import EddyReactor
 import Histogram
+import Synchronization
 
 /// Runs a load described by a ``LoadConfiguration``: one worker per event loop, connections
 /// spread over them, counts merged at the end and at every progress report.
@@ -7,6 +8,13 @@ public final class LoadGenerator: Sendable {
   /// The configuration, validated.
   public let configuration: LoadConfiguration
   private let framing: MessageFraming
+  private let control = Mutex(RunControl())
+
+  /// What ``stop()`` needs to reach a run in progress.
+  private struct RunControl {
+    var workers: [LoopBound<LoadWorker>] = []
+    var stopRequested = false
+  }
 
   /// A generator for `configuration`, which must be valid.
   public init(_ configuration: LoadConfiguration) throws(LoadConfigurationError) {
@@ -16,7 +24,18 @@ public final class LoadGenerator: Sendable {
       codec: configuration.codec, maxFrame: configuration.maxFrame, payload: configuration.payload)
   }
 
-  /// Connects, applies the load, and reports what it measured.
+  /// Ends the run early, from any thread: sending stops at once, the last replies are awaited
+  /// as at a normal end, and ``run(progressInterval:progress:)`` returns the report of the
+  /// shortened window. Idempotent.
+  public func stop() {
+    let workers = control.withLock { control in
+      control.stopRequested = true
+      return control.workers
+    }
+    for worker in workers { worker.loop.execute { worker.value.stopSending() } }
+  }
+
+  /// Connects, applies the load, and reports what it measured. Run it once per generator.
   ///
   /// - Parameter progress: called about once per `progressInterval` while traffic flows.
   /// - Throws: ``LoadGeneratorError``: when no connection could be made or the loops could not start.
@@ -52,7 +71,11 @@ public final class LoadGenerator: Sendable {
     }
     let trafficStart = Deadline.now()
     let warmupEnd = trafficStart + configuration.warmup
-    let windowEnd = configuration.window.map { warmupEnd + $0 }
+    let stopped = control.withLock { control in
+      control.workers = workers
+      return control.stopRequested
+    }
+    let windowEnd = stopped ? trafficStart : configuration.window.map { warmupEnd + $0 }
     let ticker = progress.map { handler in
       Task { await reportProgress(of: workers, every: progressInterval, from: warmupEnd, to: handler) }
     }
@@ -72,6 +95,8 @@ public final class LoadGenerator: Sendable {
       return await tasks.reduce(into: []) { $0.append($1) }
     }
     ticker?.cancel()
+    // A run stopped early ends its ramp too.
+    ramp.cancel()
     var steps = await ramp.value
     let total = WorkerSnapshot.merged(finals)
     if let last = await lastStep(of: workers, after: steps, total: total) { steps.append(last) }
@@ -156,6 +181,7 @@ public final class LoadGenerator: Sendable {
       let boundary = warmupEnd + ramp.stepDuration * step
       let wait = Deadline.now().duration(to: boundary)
       if wait > .zero { try? await Task.sleep(for: wait) }
+      if Task.isCancelled { break }
       let snapshot = WorkerSnapshot.merged(await snapshots(of: workers) { $0.takeStep() })
       steps.append(stepReport(step, snapshot, since: previous, duration: ramp.stepDuration))
       previous = snapshot.counters
@@ -200,7 +226,9 @@ public final class LoadGenerator: Sendable {
       let last = counters.lastCountedAt > 0 ? Deadline(nanoseconds: counters.lastCountedAt) : warmupEnd
       measured = warmupEnd.duration(to: min(last, windowEnd ?? last))
     } else {
-      measured = configuration.window ?? .zero
+      let end = windowEnd ?? warmupEnd
+      let stopped = counters.stoppedAt > 0 ? Deadline(nanoseconds: counters.stoppedAt) : end
+      measured = warmupEnd.duration(to: min(end, stopped))
     }
     return LoadReport(
       target: configuration.target, connections: configuration.connections,

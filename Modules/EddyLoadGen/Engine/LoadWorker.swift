@@ -209,11 +209,12 @@ final class LoadWorker {
     return UInt64(interval * Double(index % configuration.connections) / Double(configuration.connections))
   }
 
-  /// Takes up to `wanted` messages from what may still be sent; 0 once sending has stopped.
+  /// Takes up to `wanted` messages sent at `time` from what may still be sent; 0 once sending
+  /// has stopped. Warmup messages do not count against the requests.
   @inline(__always)
-  func claim(_ wanted: Int) -> Int {
+  func claim(_ wanted: Int, at time: UInt64) -> Int {
     guard phase == .running else { return 0 }
-    guard let remaining = remainingRequests else { return wanted }
+    guard let remaining = remainingRequests, time >= warmupEnd else { return wanted }
     let granted = min(wanted, remaining)
     remainingRequests = remaining - granted
     return granted
@@ -309,6 +310,7 @@ final class LoadWorker {
   func stopSending() {
     guard phase == .running else { return }
     phase = .draining
+    counters.stoppedAt = Deadline.now().nanoseconds
     pacer?.disarm()
     if !readingAllowed { setReading(true) }
     if configuration.scenario == .halfClose {
@@ -340,6 +342,7 @@ final class LoadWorker {
   /// Final counts: what is still outstanding is in flight; connections are closed.
   private func finish() {
     guard phase == .running || phase == .draining else { return }
+    if phase == .running { counters.stoppedAt = Deadline.now().nanoseconds }
     phase = .finished
     pacer?.invalidate()
     pacer = nil

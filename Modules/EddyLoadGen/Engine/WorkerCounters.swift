@@ -12,6 +12,9 @@ struct WorkerCounters: Sendable {
   /// When the last counted reply came (echo) or the last counted message went (sink), in
   /// nanoseconds of the monotonic clock; 0 when none.
   var lastCountedAt: UInt64 = 0
+  /// When sending stopped (window end, requests sent, stop asked for), in monotonic
+  /// nanoseconds; 0 while sending goes on.
+  var stoppedAt: UInt64 = 0
 
   mutating func merge(_ other: WorkerCounters) {
     sent += other.sent
@@ -24,5 +27,6 @@ struct WorkerCounters: Sendable {
     connectionsLost += other.connectionsLost
     errors.merge(other.errors)
     lastCountedAt = max(lastCountedAt, other.lastCountedAt)
+    stoppedAt = max(stoppedAt, other.stoppedAt)
   }
 }
