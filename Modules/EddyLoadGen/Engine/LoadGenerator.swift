@@ -85,7 +85,7 @@ public final class LoadGenerator: Sendable {
         tasks.addTask {
           await withCheckedContinuation { continuation in
             worker.loop.execute {
-              worker.value.start(trafficStart: trafficStart, warmupEnd: warmupEnd, windowEnd: windowEnd) {
+              worker.value.start(warmupEnd: warmupEnd, windowEnd: windowEnd) {
                 continuation.resume(returning: $0)
               }
             }

@@ -49,14 +49,14 @@ final class LoadWorker {
   private(set) var warmupEnd = UInt64.max
   /// The end of sending, if the run is timed.
   private(set) var windowEnd = UInt64.max
-  /// When traffic began.
-  private(set) var trafficStart: UInt64 = 0
   /// Messages this worker may still send, when the run counts requests.
   private var remainingRequests: Int?
   private var timers: [CallbackHandle] = []
   /// Wakes the open loop when the next message is due.
   private var pacer: PacingTimer?
   private var readingAllowed = true
+  /// ``stopSending()`` came before ``start(warmupEnd:windowEnd:completion:)``.
+  private var stopRequestedBeforeStart = false
   private var completion: ((WorkerSnapshot) -> Void)?
 
   init(loop: EventLoop, plan: WorkerPlan) {
@@ -185,10 +185,9 @@ final class LoadWorker {
   /// counted; sending stops at `windowEnd` (if any) or once this worker's requests are sent.
   /// `completion` receives the final counts.
   func start(
-    trafficStart: Deadline, warmupEnd: Deadline, windowEnd: Deadline?,
+    warmupEnd: Deadline, windowEnd: Deadline?,
     completion: @escaping (WorkerSnapshot) -> Void
   ) {
-    self.trafficStart = trafficStart.nanoseconds
     self.warmupEnd = warmupEnd.nanoseconds
     self.windowEnd = windowEnd?.nanoseconds ?? .max
     self.completion = completion
@@ -198,7 +197,7 @@ final class LoadWorker {
     if rateInterval != nil { pacer = PacingTimer(loop: loop) { [unowned self] in scheduleRateTick() } }
     let now = Deadline.now().nanoseconds
     for connection in connections { connection.begin(at: now, stagger: stagger(connection.index)) }
-    if remainingRequests == 0 { stopSending() }
+    if remainingRequests == 0 || stopRequestedBeforeStart { stopSending() }
     scheduleRateTick()
     finishIfIdle()
   }
@@ -308,7 +307,10 @@ final class LoadWorker {
 
   /// Stops sending and waits (at most the drain timeout) for the last replies.
   func stopSending() {
-    guard phase == .running else { return }
+    guard phase == .running else {
+      if phase == .idle { stopRequestedBeforeStart = true }
+      return
+    }
     phase = .draining
     counters.stoppedAt = Deadline.now().nanoseconds
     pacer?.disarm()
