@@ -9,9 +9,9 @@ extension Histogram where Count == UInt64 {
     Self(highestTrackableValue: highestLatency, numberOfSignificantValueDigits: .three)
   }
 
-  /// Records a latency in nanoseconds, clamped to ``highestLatency``.
+  /// Records `count` replies of one latency in nanoseconds, clamped to ``highestLatency``.
   @inline(__always)
-  mutating func recordLatency(_ nanoseconds: UInt64) {
-    record(Swift.min(nanoseconds, Self.highestLatency))
+  mutating func recordLatency(_ nanoseconds: UInt64, count: Int) {
+    record(Swift.min(nanoseconds, Self.highestLatency), count: UInt64(count))
   }
 }

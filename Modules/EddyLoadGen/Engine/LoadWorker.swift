@@ -256,13 +256,14 @@ final class LoadWorker {
   ) -> (answered: Int, counted: Int) {
     var answered = 0
     var counted = 0
-    while answered < count, let sentAt = sendTimes.removeFirst() {
-      answered &+= 1
+    // Replies to messages sent together share their latency: one record per run.
+    while answered < count, let (sentAt, run) = sendTimes.removeFirst(upTo: count &- answered) {
+      answered &+= run
       guard sentAt >= warmupEnd else { continue }
-      counted &+= 1
+      counted &+= run
       let elapsed = now >= sentAt ? now &- sentAt : 0
-      latency.recordLatency(elapsed)
-      step?.recordLatency(elapsed)
+      latency.recordLatency(elapsed, count: run)
+      step?.recordLatency(elapsed, count: run)
     }
     return (answered, counted)
   }
