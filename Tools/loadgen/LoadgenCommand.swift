@@ -16,69 +16,90 @@ struct LoadgenCommand: AsyncParsableCommand {
     commandName: "loadgen",
     abstract: "An Eddy load generator: closed- or open-loop load with per-message latency.",
     discussion: """
-      TARGET is PORT (meaning 127.0.0.1:PORT), HOST:PORT, [IPV6]:PORT or unix:PATH.
-      Without --rate the load is a closed loop keeping --pipeline messages outstanding per
-      connection; with --rate it is an open loop whose latency is measured from each message's
-      scheduled send time. With --json the last line of standard output is one JSON object.
+      TARGET is PORT (meaning 127.0.0.1:PORT), HOST:PORT, [IPV6]:PORT or unix:PATH. \
+      Without --rate the load is a closed loop keeping --pipeline messages outstanding per \
+      connection; with --rate it is an open loop whose latency is measured from each message's \
+      scheduled send time. Progress goes to standard error once a second, the summary to \
+      standard output; with --json the last line of standard output is one JSON object. \
+      Ctrl-C ends the run early and still reports it.
       """)
 
   @Argument(help: "PORT, HOST:PORT, [IPV6]:PORT or unix:PATH.")
   var target: String
 
-  @Option(help: "Connections to open.")
+  @Option(help: ArgumentHelp("Connections to open.", valueName: "n"))
   var connections = 16
 
-  @Option(help: "Event loops (threads); default: the number of cores.")
+  @Option(help: ArgumentHelp("Event loops (threads); default: the number of cores.", valueName: "n"))
   var loops: Int?
 
-  @Option(help: "Seconds of measured load (default 10; with --requests, a time limit).")
+  @Option(
+    help: ArgumentHelp(
+      "Seconds of measured load (default 10; with --requests, a time limit).", valueName: "seconds"))
   var duration: Double?
 
-  @Option(help: "Messages to send in total, then stop.")
+  @Option(help: ArgumentHelp("Messages to send in total, then stop.", valueName: "n"))
   var requests: Int?
 
-  @Option(help: "Seconds of load before measuring; nothing in them is counted.")
+  @Option(
+    help: ArgumentHelp("Seconds of load before measuring; nothing in them is counted.", valueName: "seconds"))
   var warmup: Double = 0
 
-  @Option(help: "Messages per second in total, on a fixed schedule (open loop).")
+  @Option(
+    help: ArgumentHelp(
+      "Messages per second in total, on a fixed schedule (open loop).", valueName: "per-second"))
   var rate: Double?
 
-  @Option(help: "Messages outstanding per connection (closed loop; default 1).")
+  @Option(help: ArgumentHelp("Messages outstanding per connection (closed loop; default 1).", valueName: "k"))
   var pipeline: Int?
 
-  @Option(name: .customLong("payload-size"), help: "Bytes per message.")
+  @Option(name: .customLong("payload-size"), help: ArgumentHelp("Bytes per message.", valueName: "bytes"))
   var payloadSize = 64
 
-  @Option(name: .customLong("payload-file"), help: "Send the contents of this file as every message.")
+  @Option(
+    name: .customLong("payload-file"),
+    help: ArgumentHelp("Send the contents of this file as every message.", valueName: "path"))
   var payloadFile: String?
 
   @Option(
-    help: "Codec stack from the wire upward: raw, line, length-prefix, zlib, zlib,line, zlib,length-prefix.")
+    help: ArgumentHelp(
+      "Codec stack from the wire upward: raw, line, length-prefix, zlib, zlib,line, zlib,length-prefix.",
+      valueName: "stack"))
   var codec = "raw"
 
-  @Option(name: .customLong("max-frame"), help: "Largest frame accepted, in bytes.")
+  @Option(name: .customLong("max-frame"), help: ArgumentHelp("Largest frame accepted.", valueName: "bytes"))
   var maxFrame = 16 * 1024 * 1024
 
   @Flag(help: "Check every echoed byte against what was sent.")
   var verify = false
 
-  @Option(help: "echo (replies expected and timed) or sink (send only).")
+  @Option(
+    help: ArgumentHelp("echo (replies expected and timed) or sink (send only).", valueName: "echo|sink"))
   var mode = "echo"
 
-  @Option(name: .customLong("connect-rate"), help: "New connections per second (default: all at once).")
+  @Option(
+    name: .customLong("connect-rate"),
+    help: ArgumentHelp("New connections per second (default: all at once).", valueName: "per-second"))
   var connectRate: Double?
 
-  @Option(name: .customLong("connect-timeout"), help: "Seconds one connection attempt may take.")
+  @Option(
+    name: .customLong("connect-timeout"),
+    help: ArgumentHelp("Seconds one connection attempt may take.", valueName: "seconds"))
   var connectTimeout: Double = 10
 
   @Option(
-    name: .customLong("find-rate"), help: "Find the highest rate whose p99 stays under P99_MS milliseconds.")
+    name: .customLong("find-rate"),
+    help: ArgumentHelp(
+      "Find the highest rate whose p99 stays under this many milliseconds.", valueName: "p99-ms"))
   var findRate: Double?
 
-  @Option(help: "Add STEP_CONNECTIONS every STEP_SECONDS (as N,S) and report each step.")
+  @Option(
+    help: ArgumentHelp(
+      "Add STEP_CONNECTIONS every STEP_SECONDS up to --connections, reporting each step.",
+      valueName: "step-connections,step-seconds"))
   var ramp: String?
 
-  @Option(help: "slow-reader or half-close.")
+  @Option(help: ArgumentHelp("Client behaviour to apply.", valueName: "slow-reader|half-close"))
   var scenario: String?
 
   @Flag(help: "Print one JSON object as the last line of standard output.")
@@ -86,7 +107,8 @@ struct LoadgenCommand: AsyncParsableCommand {
 
   @Option(
     name: .customLong("histogram-out"),
-    help: "Write the HdrHistogram percentile distribution (microseconds) here.")
+    help: ArgumentHelp(
+      "Write the HdrHistogram percentile distribution (microseconds) here.", valueName: "path"))
   var histogramOut: String?
 
   @Flag(help: "No progress lines (and, with --json, no summary).")
