@@ -312,6 +312,13 @@ final class LoadWorker {
       if phase == .idle { stopRequestedBeforeStart = true }
       return
     }
+    if rateInterval != nil {
+      // Messages scheduled before now (and inside the window) are sent even if the pacer is
+      // late, so the schedule is kept whole. Sending the last requests may stop us already.
+      let now = Deadline.now().nanoseconds
+      for connection in connections where connection.isOpen { _ = connection.sendDue(now: now) }
+      guard phase == .running else { return }
+    }
     phase = .draining
     counters.stoppedAt = Deadline.now().nanoseconds
     pacer?.disarm()
