@@ -104,6 +104,25 @@ import Testing
     }
   }
 
+  @Test func aServerThatDropsEveryConnectionEndsTheRunWithErrors() async throws {
+    let server = try CountingEchoServer()
+    defer { server.stop() }
+    var configuration = testConfiguration(server.target)
+    configuration.duration = .seconds(30)
+    configuration.pipeline = 4
+    let dropper = Task {
+      try await Task.sleep(for: .milliseconds(300))
+      server.server.abortClients()
+    }
+    let report = try await LoadGenerator(configuration).run()
+    try await dropper.value
+    #expect(report.everyConnectionFailed)
+    #expect(report.connectionsLost == 4)
+    #expect(report.errors[.connectionError] + report.errors[.closedByPeer] == 4)
+    #expect(report.duration < .seconds(10))
+    expectBalanced(report)
+  }
+
   @Test func warmupIsExcludedFromEveryCount() async throws {
     let server = try CountingEchoServer()
     defer { server.stop() }
