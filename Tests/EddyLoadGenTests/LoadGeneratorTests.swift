@@ -223,6 +223,21 @@ import Testing
     #expect(server.counts.connections.load(ordering: .relaxed) == 4)
   }
 
+  @Test func connectRateSpacesTheConnections() async throws {
+    let server = try CountingEchoServer()
+    defer { server.stop() }
+    var configuration = testConfiguration(server.target)
+    configuration.connections = 5
+    configuration.connectRate = 40
+    configuration.requests = 50
+    let started = ContinuousClock.now
+    let report = try await LoadGenerator(configuration).run()
+    // At 40 per second the fifth connection starts 100 ms after the first.
+    #expect(ContinuousClock.now - started >= .milliseconds(100))
+    #expect(report.connectionsEstablished == 5)
+    #expect(report.received == 50)
+  }
+
   @Test func unixSocketTarget() async throws {
     let path = "/tmp/eddy-loadgen-\(getpid()).sock"
     let server = try CountingEchoServer(unixPath: path)
