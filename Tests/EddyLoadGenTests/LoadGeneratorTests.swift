@@ -29,6 +29,7 @@ import Testing
     #expect(server.messages(of: 64) == report.sent)
     #expect(report.bytesSent == report.sent * 64)
     #expect(report.latency.totalCount == UInt64(report.received))
+    #expect(report.scheduleLag == nil)
   }
 
   @Test(arguments: [1, 7])
@@ -59,6 +60,8 @@ import Testing
     // The schedule is fixed: 2,000/s for 2 s is 4,000 messages whatever the machine's speed.
     #expect(abs(report.sent - 4000) <= 40)
     #expect(abs(report.messagesPerSecond - 2000) <= 60)
+    let lag = try #require(report.scheduleLag)
+    #expect(lag.max >= lag.mean)
     #expect(report.errors.total == 0)
     expectBalanced(report)
     #expect(await eventually { server.messages(of: 64) == report.sent })

@@ -38,6 +38,7 @@ import Testing
       for key in ["duration_s", "msgs_per_s", "bytes_per_s"] { #expect(object[key] is NSNumber, "\(key)") }
       let latency = try #require(object["latency_us"] as? [String: Any])
       #expect(Set(latency.keys).isSuperset(of: ["p50", "p90", "p99", "p999", "max", "mean"]))
+      #expect(object["schedule_lag_us"] is NSNull)
       #expect(process.standardOutput.contains("latency us"))
     }
   }

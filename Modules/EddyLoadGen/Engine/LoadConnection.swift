@@ -165,6 +165,7 @@ final class LoadConnection: MessageProtocol {
       let time = scheduledTime(scheduled + offset, interval: interval)
       if worker.expectsReplies { sendTimes.append(time) }
       worker.countSent(1, at: time)
+      worker.countScheduleLag(scheduled: time, now: now)
     }
     scheduled += granted
     nextDue = scheduledTime(scheduled, interval: interval)

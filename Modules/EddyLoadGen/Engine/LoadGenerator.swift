@@ -236,6 +236,6 @@ public final class LoadGenerator: Sendable {
       duration: max(measured, .zero), sent: counters.sent, received: counters.received,
       inFlight: counters.inFlight, bytesSent: counters.bytesSent, bytesReceived: counters.bytesReceived,
       errors: counters.errors, latency: total.latency, rampSteps: steps, mode: configuration.mode,
-      requestedRate: configuration.rate)
+      requestedRate: configuration.rate, scheduleLag: counters.scheduleLag)
   }
 }

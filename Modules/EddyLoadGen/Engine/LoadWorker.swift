@@ -234,6 +234,16 @@ final class LoadWorker {
     if !expectsReplies { counters.lastCountedAt = time }
   }
 
+  /// Open loop: notes that a message scheduled at `scheduled` was written at `now`.
+  @inline(__always)
+  func countScheduleLag(scheduled: UInt64, now: UInt64) {
+    guard scheduled >= warmupEnd else { return }
+    let lag = now > scheduled ? now &- scheduled : 0
+    counters.scheduleLagTotal &+= lag
+    counters.scheduleLagMax = max(counters.scheduleLagMax, lag)
+    counters.scheduleLagCount &+= 1
+  }
+
   /// Matches `count` replies received at `now` with the oldest of `sendTimes`, counting and
   /// timing those sent after the warmup. Returns how many replies had a message to answer.
   @inline(__always)

@@ -15,6 +15,19 @@ struct WorkerCounters: Sendable {
   /// When sending stopped (window end, requests sent, stop asked for), in monotonic
   /// nanoseconds; 0 while sending goes on.
   var stoppedAt: UInt64 = 0
+  /// Open loop: the summed and the largest delay of counted writes behind their schedule, in
+  /// nanoseconds, and how many writes were measured.
+  var scheduleLagTotal: UInt64 = 0
+  var scheduleLagMax: UInt64 = 0
+  var scheduleLagCount = 0
+
+  /// The open loop's delay behind its schedule, if it measured any.
+  var scheduleLag: ScheduleLag? {
+    guard scheduleLagCount > 0 else { return nil }
+    return ScheduleLag(
+      mean: .nanoseconds(Int64(scheduleLagTotal / UInt64(scheduleLagCount))),
+      max: .nanoseconds(Int64(scheduleLagMax)))
+  }
 
   mutating func merge(_ other: WorkerCounters) {
     sent += other.sent
@@ -28,5 +41,8 @@ struct WorkerCounters: Sendable {
     errors.merge(other.errors)
     lastCountedAt = max(lastCountedAt, other.lastCountedAt)
     stoppedAt = max(stoppedAt, other.stoppedAt)
+    scheduleLagTotal += other.scheduleLagTotal
+    scheduleLagMax = max(scheduleLagMax, other.scheduleLagMax)
+    scheduleLagCount += other.scheduleLagCount
   }
 }

@@ -28,6 +28,14 @@ extension LoadReport {
           ("max", FixedPoint.format(latency.max, 3)), ("mean", FixedPoint.format(latency.mean, 3)),
         ])
       ),
+      (
+        "schedule_lag_us",
+        scheduleLag.map {
+          JSONText.object([
+            ("mean", JSONText.number($0.mean.seconds * 1e6)), ("max", JSONText.number($0.max.seconds * 1e6)),
+          ])
+        } ?? "null"
+      ),
       ("errors_by_kind", JSONText.object(LoadErrorKind.allCases.map { ($0.description, "\(errors[$0])") })),
     ]
     if !rampSteps.isEmpty {

@@ -17,6 +17,11 @@ extension LoadReport {
         "latency us   p50 \(us(latency.p50))  p90 \(us(latency.p90))  p99 \(us(latency.p99))  "
           + "p99.9 \(us(latency.p999))  max \(us(latency.max))  mean \(us(latency.mean))")
     }
+    if let scheduleLag {
+      lines.append(
+        "schedule lag mean \(us(scheduleLag.mean.seconds * 1e6)) us, max \(us(scheduleLag.max.seconds * 1e6)) us "
+          + "(writes behind the open-loop schedule, included in the latencies)")
+    }
     let errorKinds = errors.nonZero
     if errorKinds.isEmpty {
       lines.append("errors       none")

@@ -33,6 +33,8 @@ public struct LoadReport: Sendable {
   public var mode: LoadMode
   /// The open-loop rate asked for, if any.
   public var requestedRate: Double?
+  /// Open loop: how far the writes fell behind their schedule (nil for a closed loop).
+  public var scheduleLag: ScheduleLag?
 
   /// Messages per second over the window: replies in echo mode, messages sent in sink mode.
   public var messagesPerSecond: Double {
