@@ -13,22 +13,23 @@ import EddyReactor
 /// One client connection: sends messages, matches replies to the send times it keeps in
 /// order, and checks reply bytes when asked to. Over a framing codec stack each frame is one
 /// reply (``messageReceived(_:)``); otherwise replies are counted by size in the byte stream.
+/// Hot-path properties skip the dynamic exclusivity check, as ``LoadWorker``'s do.
 final class LoadConnection: MessageProtocol {
   let worker: LoadWorker
   /// The connection's number across the whole run.
   let index: Int
-  private(set) var transport: (any StreamTransport)?
-  private var sendTimes: SendTimeRing
+  @exclusivity(unchecked) private(set) var transport: (any StreamTransport)?
+  @exclusivity(unchecked) private var sendTimes: SendTimeRing
   /// Bytes of the reply being received (raw framing).
-  private var partialReply = 0
+  @exclusivity(unchecked) private var partialReply = 0
   /// Whether a byte of the reply being received differed from the message.
-  private var partialReplyCorrupt = false
-  private var writePaused = false
+  @exclusivity(unchecked) private var partialReplyCorrupt = false
+  @exclusivity(unchecked) private var writePaused = false
   private var peerClosed = false
   /// Open loop: the time of the first message, and how many have been scheduled since.
-  private var scheduleOrigin: UInt64 = 0
-  private var scheduled = 0
-  private var nextDue = UInt64.max
+  @exclusivity(unchecked) private var scheduleOrigin: UInt64 = 0
+  @exclusivity(unchecked) private var scheduled = 0
+  @exclusivity(unchecked) private var nextDue = UInt64.max
 
   init(worker: LoadWorker, index: Int) {
     self.worker = worker

@@ -5,6 +5,10 @@ import Histogram
 
 /// The load of one event loop: its connections, its counters and its latency histogram, all
 /// touched only on the loop's thread, so the hot path takes no lock.
+///
+/// The properties the hot path touches are `@exclusivity(unchecked)`: one thread uses them and
+/// no access to one overlaps another, so the runtime's dynamic check would cost on every
+/// message without guarding anything.
 final class LoadWorker {
   enum Phase {
     /// Connecting; no message is sent yet.
@@ -37,20 +41,20 @@ final class LoadWorker {
   /// Messages outstanding per connection in a closed loop.
   let pipeline: Int
 
-  var counters = WorkerCounters()
-  var latency = Histogram<UInt64>.latency()
+  @exclusivity(unchecked) var counters = WorkerCounters()
+  @exclusivity(unchecked) var latency = Histogram<UInt64>.latency()
   /// The latency of the current ramp step, when ramping.
-  private var stepLatency: Histogram<UInt64>?
-  private(set) var phase = Phase.idle
+  @exclusivity(unchecked) private var stepLatency: Histogram<UInt64>?
+  @exclusivity(unchecked) private(set) var phase = Phase.idle
   private var connections: [LoadConnection] = []
   private var pendingConnects = 0
 
   /// Messages sent before this time (monotonic nanoseconds) are warmup: not counted.
-  private(set) var warmupEnd = UInt64.max
+  @exclusivity(unchecked) private(set) var warmupEnd = UInt64.max
   /// The end of sending, if the run is timed.
-  private(set) var windowEnd = UInt64.max
+  @exclusivity(unchecked) private(set) var windowEnd = UInt64.max
   /// Messages this worker may still send, when the run counts requests.
-  private var remainingRequests: Int?
+  @exclusivity(unchecked) private var remainingRequests: Int?
   private var timers: [CallbackHandle] = []
   /// Wakes the open loop when the next message is due.
   private var pacer: PacingTimer?
