@@ -39,12 +39,15 @@ let package = Package(
     .library(name: "EddyTesting", targets: ["EddyTesting"]),
     .library(name: "EddyTLS", targets: ["EddyTLS"]),
     .library(name: "EddyTLSReactor", targets: ["EddyTLSReactor"]),
+    .library(name: "EddyLoadGen", targets: ["EddyLoadGen"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
+    .executable(name: "loadgen", targets: ["loadgen"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
   ],
   targets: [
     // System shims
@@ -53,6 +56,7 @@ let package = Package(
     .target(
       name: "CEddyOpenSSL", path: "Modules/CEddyOpenSSL",
       linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+    .target(name: "CEddyPacing", path: "Modules/CEddyPacing"),
 
     // Libraries, bottom up
     module("EddyReactor", ["CEddySystem", deque, heap, logging]),
@@ -62,9 +66,16 @@ let package = Package(
     module("EddyTesting", ["EddyProtocols"]),
     module("EddyTLS", ["CEddyOpenSSL", "EddyProtocols", deque, logging]),
     module("EddyTLSReactor", ["EddyTLS", "EddyReactor"]),
+    module(
+      "EddyLoadGen",
+      [
+        "CEddyPacing", "EddyCodecs", "EddyReactor", "EddyProtocols", "EddyTransports",
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+      ]),
 
     // Tools
     tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor"]),
+    tool("loadgen", ["EddyLoadGen", "EddyReactor"]),
 
     // Tests
     tests("EddyReactorTests", ["EddyReactor"]),
@@ -72,6 +83,7 @@ let package = Package(
     tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
     tests("EddyTestingTests", ["EddyTesting", "EddyProtocols"]),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
+    tests("EddyLoadGenTests", ["EddyLoadGen", "EddyCodecs", "EddyTransports"]),
     tests(
       "EddyTLSTests",
       ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),
