@@ -69,13 +69,13 @@ let package = Package(
     module(
       "EddyLoadGen",
       [
-        "CEddyPacing", "EddyCodecs", "EddyReactor", "EddyProtocols", "EddyTransports",
+        "CEddyPacing", "EddyCodecs", "EddyReactor", "EddyProtocols", "EddyTransports", "EddyTLS",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]),
 
     // Tools
     tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor"]),
-    tool("loadgen", ["EddyLoadGen", "EddyReactor"]),
+    tool("loadgen", ["EddyLoadGen", "EddyReactor", "EddyTLS", "EddyTLSReactor"]),
 
     // Tests
     tests("EddyReactorTests", ["EddyReactor"]),

@@ -1,5 +1,7 @@
 import ArgumentParser
 import EddyLoadGen
+import EddyTLS
+import EddyTLSReactor
 
 #if canImport(Glibc)
   import Glibc
@@ -113,6 +115,21 @@ struct LoadgenCommand: AsyncParsableCommand {
 
   @Flag(help: "No progress lines (and, with --json, no summary).")
   var quiet = false
+
+  @Flag(help: "Run TLS under the codec stack.")
+  var tls = false
+
+  @Option(
+    name: .customLong("tls-ca"), help: ArgumentHelp("Trust the CAs in this PEM file.", valueName: "pem"))
+  var tlsCA: String?
+
+  @Flag(name: .customLong("tls-insecure"), help: "Verify nothing of the server's certificate.")
+  var tlsInsecure = false
+
+  @Option(
+    name: .customLong("tls-server-name"),
+    help: ArgumentHelp("Name sent for SNI and checked in the certificate.", valueName: "name"))
+  var tlsServerName: String?
 
   func validate() throws {
     do {
@@ -250,9 +267,30 @@ struct LoadgenCommand: AsyncParsableCommand {
       configuration.scenario = parsed
     }
     configuration.ramp = try ramp.map { try LoadRamp(parsing: $0) }
+    configuration.tls = try makeTLS(configuration.target)
     if findRate != nil { configuration.duration = .seconds(2) }
     try configuration.validate()
     return configuration
+  }
+
+  /// The TLS client `--tls` asks for; the server name defaults to the target's host.
+  private func makeTLS(_ target: LoadTarget) throws -> LoadTLS? {
+    guard tls else {
+      if tlsCA != nil || tlsInsecure || tlsServerName != nil {
+        throw ValidationError("--tls-ca, --tls-insecure and --tls-server-name need --tls")
+      }
+      return nil
+    }
+    if tlsCA != nil && tlsInsecure { throw ValidationError("--tls-ca and --tls-insecure exclude each other") }
+    var name = tlsServerName
+    if name == nil, case .tcp(let host, _) = target { name = host }
+    do {
+      let context = try TLSContext(
+        .client(caPath: tlsCA, insecure: tlsInsecure, serverName: name, timer: .eventLoop))
+      return LoadTLS(context: context, serverName: name)
+    } catch {
+      throw ValidationError("--tls: \(error)")
+    }
   }
 
   private static func seconds(_ value: Double) -> Duration {

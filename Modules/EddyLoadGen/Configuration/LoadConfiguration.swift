@@ -23,6 +23,8 @@ public struct LoadConfiguration: Sendable {
   public var codec = "raw"
   /// The largest frame the codec stack accepts, in bytes.
   public var maxFrame = 16 * 1024 * 1024
+  /// TLS under the codec stack, or nil for plain connections.
+  public var tls: LoadTLS?
   /// Compare every echoed byte with what was sent.
   public var verify = false
   /// Whether replies are expected.

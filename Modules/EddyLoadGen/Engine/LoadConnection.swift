@@ -40,6 +40,17 @@ final class LoadConnection: MessageProtocol {
   /// True while the connection is up.
   var isOpen: Bool { transport != nil }
 
+  /// Told once whether the connection was established, when that is decided after the socket
+  /// connected (a TLS handshake).
+  var whenEstablished: ((Bool) -> Void)?
+
+  /// Reports the outcome to ``whenEstablished``, once.
+  func established(_ success: Bool) {
+    let report = whenEstablished
+    whenEstablished = nil
+    report?(success)
+  }
+
   /// Outstanding messages sent after the warmup.
   var countedOutstanding: Int { sendTimes.count(atOrAfter: worker.warmupEnd) }
 

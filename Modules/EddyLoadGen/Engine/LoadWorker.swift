@@ -1,5 +1,6 @@
 import EddyProtocols
 import EddyReactor
+import EddyTLS
 import EddyTransports
 import Histogram
 
@@ -123,16 +124,30 @@ final class LoadWorker {
   private func connect(_ index: Int, completion: @escaping (Bool) -> Void) {
     let connection = LoadConnection(worker: self, index: index)
     let framing = plan.framing
-    let factory = { framing.wrap(connection) }
+    let tls = configuration.tls
+    let factory: () -> any StreamProtocol = { [self] in
+      let top = framing.wrap(connection)
+      guard let tls else { return top }
+      // Under TLS a connection counts as made once its handshake is done.
+      connection.whenEstablished = completion
+      return TLSLayer(context: tls.context, serverName: tls.serverName, protocol: top) { [self] error in
+        counters.errors.add(.connectFailed, message: "TLS handshake: \(error)")
+        connection.established(false)
+        if phase == .running || phase == .draining { finishIfIdle() }
+      }
+    }
     let options = ConnectOptions(timeout: configuration.connectTimeout)
     pendingConnects += 1
     let finished: (Result<SocketStreamTransport, ConnectError>) -> Void = { [self] result in
       pendingConnects -= 1
-      if case .failure(let error) = result {
+      switch result {
+      case .failure(let error):
         counters.errors.add(Self.kind(of: error), message: error.description)
         if phase == .running || phase == .draining { finishIfIdle() }
+        completion(false)
+      case .success:
+        if tls == nil { completion(true) }
       }
-      completion(result.isSuccess)
     }
     switch configuration.target {
     case .tcp(let host, let port):
@@ -153,6 +168,7 @@ final class LoadWorker {
 
   /// A connection is up: counted, and put to work at once if traffic is flowing.
   func connectionMade(_ connection: LoadConnection) {
+    connection.established(true)
     guard phase != .finished else {
       connection.close()
       return
