@@ -4,9 +4,18 @@ import EddyProtocols
 /// How messages travel: through a codec stack, and either one frame per message (a framing
 /// stack) or counted by size in the byte stream (`raw` and `zlib`, where a reply is complete
 /// when as many bytes as the payload came back).
+///
+/// A stack whose only layer frames (`line`, `length-prefix`) is applied once, ahead of time: every
+/// message is the same frame, so it is encoded once and replies are counted and compared as
+/// bytes. The server still decodes and encodes every frame; the generator does not spend its
+/// time decoding what it can predict, which keeps one generator loop ahead of one server loop.
 struct MessageFraming: Sendable {
-  /// The layers between the connection and the socket.
+  /// The stack the tools named.
   let stack: CodecStack
+  /// The layers put between the connection and the socket (none when framing is pre-encoded).
+  let layers: CodecStack
+  /// The bytes one message puts on the wire, as the connection writes them.
+  let wirePayload: [UInt8]
 
   /// The framing for the stack named `codec`, checked against the payload it will carry.
   init(codec: String, maxFrame: Int, payload: [UInt8]) throws(LoadConfigurationError) {
@@ -32,16 +41,35 @@ struct MessageFraming: Sendable {
     case .zlib, nil:
       break
     }
+    (layers, wirePayload) = try Self.preEncoded(stack, payload: payload)
+  }
+
+  /// A single framing layer, applied to the payload once; any other stack unchanged.
+  private static func preEncoded(
+    _ stack: CodecStack, payload: [UInt8]
+  ) throws(LoadConfigurationError) -> (CodecStack, [UInt8]) {
+    guard stack.layers.count == 1 else { return (stack, payload) }
+    var frame = ByteBuffer()
+    do {
+      switch stack.layers[0] {
+      case .line(var codec): try codec.encode(ByteBuffer(bytes: payload), into: &frame)
+      case .lengthPrefix(var codec): try codec.encode(ByteBuffer(bytes: payload), into: &frame)
+      case .zlib: return (stack, payload)
+      }
+    } catch {
+      throw .invalidSetting("the payload cannot be framed by --codec \(stack): \(error)")
+    }
+    return (CodecStack(layers: []), frame.bytes)
   }
 
   /// True when replies are counted by size rather than delivered one frame per callback.
   var countsBytes: Bool {
-    switch stack.layers.last {
+    switch layers.layers.last {
     case .line, .lengthPrefix: false
     case .zlib, nil: true
     }
   }
 
   /// The protocol to hand the socket transport so that `top` sees whole messages.
-  func wrap(_ top: any StreamProtocol) -> any StreamProtocol { stack.wrap(top) }
+  func wrap(_ top: any StreamProtocol) -> any StreamProtocol { layers.wrap(top) }
 }

@@ -68,11 +68,12 @@ final class LoadWorker {
     self.loop = loop
     self.plan = plan
     let configuration = plan.configuration
-    payload = ByteBuffer(bytes: configuration.payload)
-    let size = configuration.payload.count
+    let wirePayload = plan.framing.wirePayload
+    payload = ByteBuffer(bytes: wirePayload)
+    let size = wirePayload.count
     batchCapacity = max(1, min(max(configuration.pipeline, 64), 256 * 1024 / size))
     var repeated = ByteBuffer(capacity: size * batchCapacity)
-    for _ in 0..<batchCapacity { repeated.writeBytes(configuration.payload) }
+    for _ in 0..<batchCapacity { repeated.writeBytes(wirePayload) }
     batch = repeated
     remainingRequests = plan.requests
     expectsReplies = configuration.mode == .echo
