@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "EddyReactor", targets: ["EddyReactor"]),
     .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
+    .library(name: "EddyAsync", targets: ["EddyAsync"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
   ],
   dependencies: [
@@ -43,6 +44,15 @@ let package = Package(
       path: "Modules/EddyTransports",
       swiftSettings: strict
     ),
+    .target(
+      name: "EddyAsync",
+      dependencies: [
+        "EddyReactor", "EddyProtocols", "EddyTransports",
+        .product(name: "DequeModule", package: "swift-collections"),
+      ],
+      path: "Modules/EddyAsync",
+      swiftSettings: strict
+    ),
     .executableTarget(
       name: "echo-server",
       dependencies: [
@@ -56,6 +66,12 @@ let package = Package(
       name: "EddyTransportsTests",
       dependencies: ["EddyTransports"],
       path: "Tests/EddyTransportsTests",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "EddyAsyncTests",
+      dependencies: ["EddyAsync"],
+      path: "Tests/EddyAsyncTests",
       swiftSettings: strict
     ),
     .testTarget(

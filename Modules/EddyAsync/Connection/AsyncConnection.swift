@@ -1,0 +1,131 @@
+import EddyProtocols
+import EddyReactor
+
+/// A stream connection for `async` code, over any stream transport and optional protocol
+/// layers (a codec stack, for example), with backpressure in both directions.
+///
+/// Read with ``inbound``, an `AsyncSequence` of received elements: raw chunks, or frames when a
+/// codec stack is in place. Received elements wait in a buffer bounded by
+/// ``AsyncConnectionConfiguration/inboundLimits``; when the consumer falls behind, the
+/// transport stops reading (the peer then feels TCP's flow control) until it catches up.
+///
+/// Write with ``write(_:)``: it suspends while the transport's write buffer is over its
+/// high-water mark, so a producer cannot outrun the peer. Writes, ``writeEOF()`` and
+/// ``close()`` happen in the order they were issued, from any number of tasks.
+///
+/// A connection is `Sendable`; every call is safe from any task. Its transport stays on its
+/// event loop's thread, and every call into the transport hops there. The connection closes
+/// when the last reference to it goes away.
+public final class AsyncConnection: Sendable {
+  /// The loop the transport lives on.
+  public let loop: EventLoop
+  /// The local address, when the transport has one.
+  public let localAddress: SocketAddress?
+  /// The peer's address, when the transport has one.
+  public let peerAddress: SocketAddress?
+  let buffers: ConnectionBuffers
+  private let bridge: LoopBound<StreamBridge>
+
+  /// Wraps a bridge whose connection has been made; call on its loop's thread.
+  init(bridge: StreamBridge) {
+    self.loop = bridge.loop
+    self.buffers = bridge.buffers
+    self.localAddress = bridge.transport?.localAddress
+    self.peerAddress = bridge.transport?.peerAddress
+    self.bridge = LoopBound(bridge, loop: bridge.loop)
+  }
+
+  deinit { close() }
+
+  /// The received elements, in order. It ends normally at end-of-file or when the connection
+  /// closes, and throws the error that ended the connection otherwise (a codec error, a
+  /// connection reset). One task may iterate it at a time. Cancelling the iterating task
+  /// aborts the connection.
+  public var inbound: Inbound { Inbound(connection: self) }
+
+  /// Writes `data` after everything written before it.
+  ///
+  /// Returns at once while the transport keeps up; suspends while the transport is paused (its
+  /// write buffer over the high-water mark) or too many bytes wait for the loop, and returns
+  /// once `data` is in the transport. Returning means the transport has taken the bytes (or
+  /// will, in order), not that the peer has read them. Cancelling a suspended write aborts the
+  /// connection, since the stream cannot go on with a hole in it.
+  ///
+  /// - Throws: ``AsyncConnectionError`` after ``close()`` or ``writeEOF()``, the error that
+  ///   ended the connection, or `CancellationError`.
+  public func write(_ data: ByteBuffer) async throws {
+    guard !data.isEmpty else { return }
+    let id: UInt64
+    switch buffers.outbound.withLock({ $0.offer(data) }) {
+    case .queued(let scheduleDrain):
+      if scheduleDrain { requestDrain() }
+      return
+    case .refused(let error):
+      throw error
+    case .mustWait(let waitID):
+      id = waitID
+    case .waiting:
+      preconditionFailure("an offer without a waiter never waits")
+    }
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
+        let offer = buffers.outbound.withLock {
+          $0.offer(data, id: id, waiter: waiter, cancelled: Task.isCancelled)
+        }
+        switch offer {
+        case .queued(let scheduleDrain):
+          if scheduleDrain { requestDrain() }
+          waiter.resume()
+        case .waiting(let scheduleDrain):
+          if scheduleDrain { requestDrain() }
+        case .refused(let error):
+          waiter.resume(throwing: error)
+          if error is CancellationError { abort() }
+        case .mustWait:
+          preconditionFailure("an offer with a waiter never asks to wait")
+        }
+      }
+    } onCancel: {
+      guard let waiter = buffers.outbound.withLock({ $0.takeWaiter(id: id) }) else { return }
+      waiter.resume(throwing: CancellationError())
+      abort()
+    }
+  }
+
+  /// Shuts the write side once everything written before has been sent; reading goes on.
+  /// Later writes throw ``AsyncConnectionError/outputClosed``.
+  public func writeEOF() {
+    enqueue(.writeEOF)
+  }
+
+  /// Closes gracefully: everything written before is sent, then the connection closes and
+  /// ``inbound`` ends once its buffered elements are consumed. Idempotent.
+  public func close() {
+    enqueue(.close)
+  }
+
+  /// Closes at once, dropping what waits to be sent; waiting writers get
+  /// ``AsyncConnectionError/closed``.
+  public func abort() {
+    for waiter in buffers.outbound.withLock({ $0.fail(AsyncConnectionError.closed) }) {
+      waiter.resume(throwing: AsyncConnectionError.closed)
+    }
+    loop.execute { [bridge] in bridge.value.abort() }
+  }
+
+  /// The counters of the connection's buffers.
+  package var statistics: ConnectionStatistics { buffers.statistics }
+
+  private func enqueue(_ command: OutboundQueue.Command) {
+    if buffers.outbound.withLock({ $0.enqueue(command) }) { requestDrain() }
+  }
+
+  private func requestDrain() {
+    loop.execute { [bridge] in bridge.value.drain() }
+  }
+
+  /// Asks the loop to resume reading once the consumer has caught up.
+  func requestResumeReading() {
+    loop.execute { [bridge] in bridge.value.resumeReadingIfCaughtUp() }
+  }
+}
