@@ -6,6 +6,28 @@ let strict: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// A library target under Modules/ with the project's settings.
+func module(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+  .target(name: name, dependencies: dependencies, path: "Modules/\(name)", swiftSettings: strict)
+}
+
+/// A test target under Tests/ with the project's settings.
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+  .testTarget(name: name, dependencies: dependencies, path: "Tests/\(name)", swiftSettings: strict)
+}
+
+/// A command-line tool under Tools/ with the project's settings.
+func tool(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+  .executableTarget(
+    name: name,
+    dependencies: dependencies + [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+    path: "Tools/\(name)", swiftSettings: strict)
+}
+
+let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
+let heap = Target.Dependency.product(name: "HeapModule", package: "swift-collections")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
 let package = Package(
   name: "Eddy",
   platforms: [.macOS(.v15)],
@@ -13,6 +35,8 @@ let package = Package(
     .library(name: "EddyReactor", targets: ["EddyReactor"]),
     .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
+    .library(name: "EddyCodecs", targets: ["EddyCodecs"]),
+    .library(name: "EddyTesting", targets: ["EddyTesting"]),
     .library(name: "EddyAsync", targets: ["EddyAsync"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
   ],
@@ -22,69 +46,27 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
   ],
   targets: [
+    // System shims
     .target(name: "CEddySystem", path: "Modules/CEddySystem"),
-    .target(
-      name: "EddyReactor",
-      dependencies: [
-        "CEddySystem",
-        .product(name: "DequeModule", package: "swift-collections"),
-        .product(name: "HeapModule", package: "swift-collections"),
-        .product(name: "Logging", package: "swift-log"),
-      ],
-      path: "Modules/EddyReactor",
-      swiftSettings: strict
-    ),
-    .target(name: "EddyProtocols", path: "Modules/EddyProtocols", swiftSettings: strict),
-    .target(
-      name: "EddyTransports",
-      dependencies: [
-        "CEddySystem", "EddyReactor", "EddyProtocols",
-        .product(name: "DequeModule", package: "swift-collections"),
-      ],
-      path: "Modules/EddyTransports",
-      swiftSettings: strict
-    ),
-    .target(
-      name: "EddyAsync",
-      dependencies: [
-        "EddyReactor", "EddyProtocols", "EddyTransports",
-        .product(name: "DequeModule", package: "swift-collections"),
-      ],
-      path: "Modules/EddyAsync",
-      swiftSettings: strict
-    ),
-    .executableTarget(
-      name: "echo-server",
-      dependencies: [
-        "EddyTransports",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      path: "Tools/echo-server",
-      swiftSettings: strict
-    ),
-    .testTarget(
-      name: "EddyTransportsTests",
-      dependencies: ["EddyTransports"],
-      path: "Tests/EddyTransportsTests",
-      swiftSettings: strict
-    ),
-    .testTarget(
-      name: "EddyAsyncTests",
-      dependencies: ["EddyAsync"],
-      path: "Tests/EddyAsyncTests",
-      swiftSettings: strict
-    ),
-    .testTarget(
-      name: "EddyReactorTests",
-      dependencies: ["EddyReactor"],
-      path: "Tests/EddyReactorTests",
-      swiftSettings: strict
-    ),
-    .testTarget(
-      name: "EddyProtocolsTests",
-      dependencies: ["EddyProtocols"],
-      path: "Tests/EddyProtocolsTests",
-      swiftSettings: strict
-    ),
+    .systemLibrary(name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+    // Libraries, bottom up
+    module("EddyReactor", ["CEddySystem", deque, heap, logging]),
+    module("EddyProtocols", []),
+    module("EddyTransports", ["CEddySystem", "EddyReactor", "EddyProtocols", deque]),
+    module("EddyCodecs", ["CZlib", "EddyProtocols"]),
+    module("EddyTesting", ["EddyProtocols"]),
+    module("EddyAsync", ["EddyReactor", "EddyProtocols", "EddyTransports", deque]),
+
+    // Tools
+    tool("echo-server", ["EddyTransports", "EddyCodecs"]),
+
+    // Tests
+    tests("EddyReactorTests", ["EddyReactor"]),
+    tests("EddyProtocolsTests", ["EddyProtocols"]),
+    tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
+    tests("EddyTestingTests", ["EddyTesting", "EddyProtocols"]),
+    tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
+    tests("EddyAsyncTests", ["EddyAsync", "EddyCodecs"]),
   ]
 )

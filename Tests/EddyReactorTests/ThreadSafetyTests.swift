@@ -1,5 +1,4 @@
 import EddyReactor
-import Synchronization
 import Testing
 
 #if canImport(Glibc)

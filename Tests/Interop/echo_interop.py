@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import time
+import zlib
 
 SERVER = sys.argv[1]
 TIMEOUT = 10
@@ -102,7 +103,188 @@ def check_many_connections_interleaved():
         assert server.stop() == 0
 
 
+class Framing:
+    """Encodes and decodes one codec stack the way a peer would, with Python's own zlib."""
+
+    def __init__(self, stack):
+        self.layers = stack.split(",")
+        self.compress = zlib.compressobj() if "zlib" in self.layers else None
+        self.decompress = zlib.decompressobj() if "zlib" in self.layers else None
+        self.pending = b""
+
+    def encode(self, messages):
+        out = b""
+        for message in messages:
+            if "line" in self.layers:
+                out += message + b"\n"
+            elif "length-prefix" in self.layers:
+                out += struct.pack(">I", len(message)) + message
+            else:
+                out += message
+        if self.compress:
+            out = self.compress.compress(out) + self.compress.flush(zlib.Z_SYNC_FLUSH)
+        return out
+
+    def decode(self, data):
+        """Returns the whole messages that `data` completes."""
+        if self.decompress:
+            data = self.decompress.decompress(data)
+        self.pending += data
+        messages = []
+        while True:
+            if "line" in self.layers:
+                end = self.pending.find(b"\n")
+                if end < 0:
+                    return messages
+                messages.append(self.pending[:end])
+                self.pending = self.pending[end + 1:]
+            elif "length-prefix" in self.layers:
+                if len(self.pending) < 4:
+                    return messages
+                (length,) = struct.unpack(">I", self.pending[:4])
+                if len(self.pending) < 4 + length:
+                    return messages
+                messages.append(self.pending[4:4 + length])
+                self.pending = self.pending[4 + length:]
+            else:
+                messages.append(self.pending)
+                self.pending = b""
+                return [m for m in messages if m]
+
+
+def exchange(sock, framing, messages, expected_count=None):
+    """Sends `messages` and reads until as many come back (or the peer closes)."""
+    sock.sendall(framing.encode(messages))
+    wanted = len(messages) if expected_count is None else expected_count
+    received = []
+    while len(received) < wanted:
+        data = sock.recv(65536)
+        if not data:
+            break
+        received += framing.decode(data)
+    return received
+
+
+def check_every_stack_round_trips():
+    for stack in ["line", "length-prefix", "zlib,line", "zlib,length-prefix"]:
+        server = Server("--codec", stack)
+        try:
+            sock = server.connect()
+            framing = Framing(stack)
+            messages = [b"hello", b"x" * 70000 if "length" in stack else b"y" * 60000, b"last"]
+            if "length" in stack:
+                messages.insert(1, b"")  # zero-length frames are valid
+            echoed = exchange(sock, framing, messages)
+            assert echoed == messages, f"{stack}: echoed {[len(m) for m in echoed]}"
+            if stack.endswith("line"):
+                assert exchange(sock, framing, [b"crlf\r"]) == [b"crlf"], f"{stack}: \\r not stripped"
+            sock.shutdown(socket.SHUT_WR)
+            assert read_until_eof(sock) == b"" or "zlib" in stack
+            sock.close()
+        finally:
+            assert server.stop() == 0, f"{stack}: exit status"
+
+
+def check_zlib_stream_round_trips():
+    server = Server("--codec", "zlib")
+    try:
+        sock = server.connect()
+        framing = Framing("zlib")
+        payload = bytes(range(256)) * 4096
+        sock.sendall(framing.encode([payload]))
+        got = b""
+        while len(got) < len(payload):
+            got += b"".join(framing.decode(sock.recv(65536)))
+        assert got == payload
+        sock.close()
+    finally:
+        assert server.stop() == 0
+
+
+def check_bad_input_closes_only_that_connection(stack, args, bad_bytes, name):
+    server = Server("--codec", stack, *args)
+    try:
+        good = server.connect()
+        framing = Framing(stack)
+        assert exchange(good, framing, [b"before"]) == [b"before"]
+        bad = server.connect()
+        bad.sendall(bad_bytes(Framing(stack)))
+        try:
+            rest = read_until_eof(bad)
+        except ConnectionResetError:
+            rest = b""
+        assert len(rest) < 1024, f"{name}: got {len(rest)} bytes back"
+        assert exchange(good, framing, [b"after"]) == [b"after"], f"{name}: other connection hurt"
+        good.close()
+    finally:
+        assert server.stop() == 0
+    errors = server.proc.stderr.read()
+    assert errors.count("\n") == 1 and "closed" in errors, f"{name}: stderr was {errors!r}"
+
+
+def check_hostile_input():
+    check_bad_input_closes_only_that_connection(
+        "line", [], lambda f: b"z" * (64 * 1024 + 2), "line over 64 KiB (and not a CR before LF)")
+    check_bad_input_closes_only_that_connection(
+        "length-prefix", ["--max-frame", "1024"], lambda f: struct.pack(">I", 1025), "header over --max-frame")
+    check_bad_input_closes_only_that_connection(
+        "zlib,line", [], lambda f: b"\x78\x9c" + b"\xff" * 64, "corrupt deflate data")
+    check_bad_input_closes_only_that_connection(
+        "zlib,line", [], lambda f: f.encode([b"\0" * (100 * 1024 * 1024)])[:-1], "zlib bomb of one huge line")
+
+
+def check_frame_of_exactly_max_is_accepted():
+    server = Server("--codec", "length-prefix", "--max-frame", "1024")
+    try:
+        sock = server.connect()
+        framing = Framing("length-prefix")
+        assert exchange(sock, framing, [b"m" * 1024]) == [b"m" * 1024]
+        sock.close()
+    finally:
+        assert server.stop() == 0
+
+
+def server_rss_kib(server):
+    with open(f"/proc/{server.proc.pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def check_peer_that_never_reads_gets_backpressure():
+    server = Server("--codec", "raw")
+    try:
+        sock = server.connect()
+        sock.setblocking(False)
+        chunk = b"b" * 65536
+        sent = 0
+        stalled_since = None
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and sent < 512 * 1024 * 1024:
+            try:
+                sent += sock.send(chunk)
+                stalled_since = None
+            except BlockingIOError:
+                stalled_since = stalled_since or time.monotonic()
+                if time.monotonic() - stalled_since > 1.0:
+                    break
+                time.sleep(0.01)
+        assert stalled_since is not None, f"the server kept reading {sent} bytes from a peer that never reads"
+        assert sent < 128 * 1024 * 1024, f"{sent} bytes accepted before the server stopped reading"
+        rss = server_rss_kib(server)
+        assert rss < 64 * 1024, f"server RSS {rss} KiB while a peer does not read"
+        sock.close()
+    finally:
+        assert server.stop() == 0
+
+
 CHECKS = [
+    check_every_stack_round_trips,
+    check_zlib_stream_round_trips,
+    check_hostile_input,
+    check_frame_of_exactly_max_is_accepted,
+    check_peer_that_never_reads_gets_backpressure,
     check_raw_echo_and_half_close,
     check_sigterm_with_open_connections,
     check_many_connections_interleaved,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EddyCodecs
 import EddyProtocols
 import EddyReactor
 import EddyTransports
@@ -27,7 +28,8 @@ struct EchoServerCommand: ParsableCommand {
   @Option(help: "Listen on this Unix-domain socket path instead of TCP.")
   var unix: String?
 
-  @Option(help: "Codec stack from the wire upward: raw.")
+  @Option(
+    help: "Codec stack from the wire upward: raw, line, length-prefix, zlib, zlib,line, zlib,length-prefix.")
   var codec = "raw"
 
   @Option(help: "Event loops to spread connections over.")
@@ -38,16 +40,27 @@ struct EchoServerCommand: ParsableCommand {
 
   func validate() throws {
     guard loops >= 1 else { throw ValidationError("--loops must be at least 1") }
-    guard codec == "raw" else { throw ValidationError("unknown codec stack '\(codec)'; valid: raw") }
+    guard maxFrame >= 0 else { throw ValidationError("--max-frame must not be negative") }
+    _ = try stack()
+  }
+
+  /// The codec stack named by `--codec`, with `--max-frame` applied.
+  func stack() throws -> CodecStack {
+    do {
+      return try CodecStack(parsing: codec, maxFrameLength: maxFrame)
+    } catch {
+      throw ValidationError(error.description)
+    }
   }
 
   func run() throws {
+    let stack = try stack()
     let group = try EventLoopGroup(loops: loops, name: "echo")
     let server =
       if let unix {
-        try group.createUnixServer(path: unix) { EchoProtocol() }
+        try group.createUnixServer(path: unix) { stack.wrap(EchoProtocol()) }
       } else {
-        try group.createServer(host: host, port: port) { EchoProtocol() }
+        try group.createServer(host: host, port: port) { stack.wrap(EchoProtocol()) }
       }
     print("listening on \(server.addresses[0])")
     fflush(nil)

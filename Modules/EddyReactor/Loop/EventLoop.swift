@@ -35,7 +35,7 @@ public final class EventLoop: @unchecked Sendable {
   /// kept here so that it costs one pointer per loop, not per connection.
   package var transportResources: AnyObject?
 
-  let inbox = Mutex<Inbox>(Inbox())
+  let inbox = Locked<Inbox>(Inbox())
   let wakeupPending = Atomic<Bool>(false)
   let stopRequested = Atomic<Bool>(false)
   let wakeup: Wakeup

@@ -13,7 +13,7 @@ import Synchronization
 public final class EventLoopGroup: Sendable {
   /// The loops, in thread order.
   public let loops: [EventLoop]
-  private let threads: Mutex<[pthread_t]>
+  private let threads: Locked<[pthread_t]>
   private let cursor = Atomic<Int>(0)
 
   /// Starts `loops` loops on threads named `NAME-0`, `NAME-1`, ….
@@ -26,7 +26,7 @@ public final class EventLoopGroup: Sendable {
     for loop in loops {
       threads.append(try Self.startThread(for: loop))
     }
-    self.threads = Mutex(threads)
+    self.threads = Locked(threads)
   }
 
   /// The next loop, round-robin.

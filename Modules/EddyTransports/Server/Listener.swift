@@ -17,8 +17,9 @@ final class Listener: Selectable {
   let address: SocketAddress
   private let loop: EventLoop
   private let backoffDelay: Duration
-  /// Receives each accepted descriptor; set by the server before ``start()``.
-  var onAccept: ((Int32) -> Void)?
+  /// Receives each accepted descriptor and whether it is a TCP connection; set by the server
+  /// before ``start()``.
+  var onAccept: ((Int32, Bool) -> Void)?
   private var backoff: CallbackHandle?
   private var isClosed = false
 
@@ -57,7 +58,7 @@ final class Listener: Selectable {
     for _ in 0..<64 {
       let client = eddy_accept(fd, nil, nil)
       if client >= 0 {
-        onAccept?(client)
+        onAccept?(client, address.family != AF_UNIX)
         continue
       }
       switch currentErrno() {

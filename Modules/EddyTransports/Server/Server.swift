@@ -24,7 +24,7 @@ public final class Server: Sendable {
   private let connections: [ConnectionRegistry]
   private let protocolFactory: @Sendable () -> any StreamProtocol
   private let listeners: ListenerSet
-  private let state = Mutex(ServerState())
+  private let state = Locked(ServerState())
   private let cursor = Atomic<Int>(0)
 
   fileprivate struct ServerState {
@@ -61,7 +61,7 @@ public final class Server: Sendable {
     self.addresses = bound
     for listener in made {
       // The listener keeps the server alive until it is closed, like a running asyncio server.
-      listener.onAccept = { [self] fd in accepted(fd) }
+      listener.onAccept = { [self] fd, isTCP in accepted(fd, isTCP: isTCP) }
     }
     listeners.items = made
     acceptLoop.execute { [listeners] in
@@ -76,20 +76,20 @@ public final class Server: Sendable {
   public var connectionCount: Int { state.withLock { $0.openConnections } }
 
   /// Called on the accept loop with a new connection's descriptor.
-  func accepted(_ fd: Int32) {
+  func accepted(_ fd: Int32, isTCP: Bool) {
     state.withLock { $0.openConnections += 1 }
     let index = cursor.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count
     let loop = loops[index]
     if loop.isInLoopThread {
-      serve(fd, on: loop, registry: connections[index])
+      serve(fd, isTCP: isTCP, on: loop, registry: connections[index])
     } else {
       let registry = connections[index]
-      loop.execute { [self] in serve(fd, on: loop, registry: registry) }
+      loop.execute { [self] in serve(fd, isTCP: isTCP, on: loop, registry: registry) }
     }
   }
 
-  private func serve(_ fd: Int32, on loop: EventLoop, registry: ConnectionRegistry) {
-    if options.noDelay, Socket.localAddress(fd)?.family != AF_UNIX {
+  private func serve(_ fd: Int32, isTCP: Bool, on loop: EventLoop, registry: ConnectionRegistry) {
+    if options.noDelay && isTCP {
       try? Socket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
     }
     let transport = SocketStreamTransport(loop: loop, fd: fd, protocol: protocolFactory())

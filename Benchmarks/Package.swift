@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The comparison peers (SwiftNIO and C echo servers) need nothing from Eddy, so they can be built
+// on their own with EDDY_BENCH_PEERS_ONLY=1, which leaves out the dependency on the root package
+// and the micro benchmarks that use it.
+let peersOnly = Context.environment["EDDY_BENCH_PEERS_ONLY"].map { !$0.isEmpty && $0 != "0" } ?? false
+
+let strict: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("ExistentialAny"),
+]
+
+var dependencies: [Package.Dependency] = [
+  .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
+  .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.0.0"),
+]
+
+var targets: [Target] = [
+  .executableTarget(
+    name: "NIOEchoServer",
+    dependencies: [
+      .product(name: "NIOCore", package: "swift-nio"),
+      .product(name: "NIOPosix", package: "swift-nio"),
+      .product(name: "NIOExtras", package: "swift-nio-extras"),
+    ],
+    path: "Sources/NIOEchoServer",
+    swiftSettings: strict
+  ),
+  .executableTarget(name: "CEchoServer", path: "Sources/CEchoServer"),
+]
+
+if !peersOnly {
+  dependencies += [
+    .package(name: "Eddy", path: ".."),
+    .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+  ]
+  targets.append(
+    .executableTarget(
+      name: "EddyMicro",
+      dependencies: [
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "EddyReactor", package: "Eddy"),
+        .product(name: "EddyProtocols", package: "Eddy"),
+      ],
+      path: "Benchmarks/EddyMicro",
+      swiftSettings: strict,
+      plugins: [
+        .plugin(name: "BenchmarkPlugin", package: "benchmark")
+      ]
+    )
+  )
+}
+
+let package = Package(
+  name: "EddyBenchmarks",
+  platforms: [.macOS(.v15)],
+  dependencies: dependencies,
+  targets: targets
+)

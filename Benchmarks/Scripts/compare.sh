@@ -1,0 +1,363 @@
+#!/usr/bin/env bash
+# Side-by-side echo comparison: Eddy's echo-server against SwiftNIO, asyncio, uvloop and a minimal C
+# epoll server (the limit row), all driven by Eddy's loadgen with the same settings, the server pinned
+# to core 0 and the load generator to core 1. Medians go to docs/benchmarks.md, between markers.
+#
+# usage: Benchmarks/Scripts/compare.sh [--smoke] [--peers-only] [--no-build]
+#   --smoke       only check that every server echoes correctly (Benchmarks/Python/probe_client.py)
+#   --peers-only  leave Eddy's echo-server out (the rows still need a loadgen: set LOADGEN=PATH)
+#   --no-build    use the binaries and virtual environment from an earlier run
+#
+# Environment (defaults in brackets):
+#   BENCH_DURATION [4]  measured seconds per run     BENCH_WARMUP [1]  loadgen warm-up seconds per run
+#   BENCH_REPS [3]      repetitions of every run     BENCH_SCENARIOS ["a b c d e"]
+#   BENCH_ROWS          server rows to run, e.g. "eddy-raw nio-raw c-raw" [all]
+#   BENCH_IDLE_CONNECTIONS [2000]                    BENCH_DOC [docs/benchmarks.md]
+#   BENCH_SCRATCH [.build-compare]  build directory
+#   ECHO_SERVER, LOADGEN  binaries to use instead of building Eddy's echo-server and loadgen
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH="$ROOT/Benchmarks"
+DURATION="${BENCH_DURATION:-4}"
+WARMUP="${BENCH_WARMUP:-1}"
+REPS="${BENCH_REPS:-3}"
+SCENARIOS="${BENCH_SCENARIOS:-a b c d e}"
+IDLE_CONNECTIONS="${BENCH_IDLE_CONNECTIONS:-2000}"
+DOC="${BENCH_DOC:-$ROOT/docs/benchmarks.md}"
+SCRATCH="${BENCH_SCRATCH:-.build-compare}"
+VENV="$BENCH/.venv"
+
+SMOKE_ONLY=false
+PEERS_ONLY=false
+BUILD=true
+for argument in "$@"; do
+  case "$argument" in
+    --smoke) SMOKE_ONLY=true ;;
+    --peers-only) PEERS_ONLY=true ;;
+    --no-build) BUILD=false ;;
+    -h | --help)
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
+      exit 0
+      ;;
+    *)
+      echo "compare.sh: unknown option $argument (try --help)" >&2
+      exit 64
+      ;;
+  esac
+done
+
+PEER_ROWS="nio-raw nio-line nio-length-prefix asyncio-raw uvloop-raw c-raw"
+EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line"
+if $PEERS_ONLY; then DEFAULT_ROWS="$PEER_ROWS"; else DEFAULT_ROWS="$EDDY_ROWS $PEER_ROWS"; fi
+read -r -a ROWS <<<"${BENCH_ROWS:-$DEFAULT_ROWS}"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/eddy-compare.XXXXXX")"
+ECHO_SERVER_BIN="${ECHO_SERVER:-}"
+LOADGEN_BIN="${LOADGEN:-}"
+SERVER_PID=""
+# Every process is started under `timeout`, which bounds its life, forwards SIGTERM to it and leads a
+# process group of its own; these are the PIDs of those `timeout` processes still running.
+STARTED_PIDS=()
+
+started() { STARTED_PIDS+=("$1"); }
+
+# Forgets a reaped PID, so that cleanup never signals a number the system may have reused.
+reaped() {
+  local kept=() pid
+  for pid in "${STARTED_PIDS[@]}"; do [[ "$pid" == "$1" ]] || kept+=("$pid"); done
+  STARTED_PIDS=("${kept[@]}")
+}
+
+# Stops every process this script started and is still running: SIGTERM first, then SIGKILL to the
+# process group each `timeout` leads.
+cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${STARTED_PIDS[@]}"; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { echo "compare: $*" >&2; }
+
+# ---------------------------------------------------------------------------------------------------
+# Building
+
+build_all() {
+  if ! $PEERS_ONLY; then
+    say "building Eddy's echo-server and loadgen (release)"
+    local product
+    for product in echo-server loadgen; do
+      if [[ "$product" == echo-server && -n "$ECHO_SERVER_BIN" ]] || [[ "$product" == loadgen && -n "$LOADGEN_BIN" ]]
+      then
+        continue
+      fi
+      swift build -c release --package-path "$ROOT" --scratch-path "$ROOT/$SCRATCH" --product "$product" || {
+        say "cannot build Eddy's $product; --peers-only measures the peers alone"
+        exit 1
+      }
+    done
+  fi
+  say "building the SwiftNIO and C peers (release)"
+  local peer
+  for peer in NIOEchoServer CEchoServer; do
+    EDDY_BENCH_PEERS_ONLY=1 swift build -c release --package-path "$BENCH" --scratch-path "$BENCH/$SCRATCH" \
+      --product "$peer"
+  done
+  if ! "$VENV/bin/python" -c 'import uvloop' 2>/dev/null; then
+    say "creating $VENV with uvloop"
+    python3 -m venv "$VENV"
+    timeout 600 "$VENV/bin/pip" install --quiet --disable-pip-version-check uvloop
+  fi
+}
+
+locate_binaries() {
+  PEER_BIN="$(EDDY_BENCH_PEERS_ONLY=1 swift build -c release --package-path "$BENCH" \
+    --scratch-path "$BENCH/$SCRATCH" --show-bin-path)"
+  if ! $PEERS_ONLY && [[ -z "$ECHO_SERVER_BIN" || -z "$LOADGEN_BIN" ]]; then
+    local eddy_bin
+    eddy_bin="$(swift build -c release --package-path "$ROOT" --scratch-path "$ROOT/$SCRATCH" --show-bin-path)"
+    ECHO_SERVER_BIN="${ECHO_SERVER_BIN:-$eddy_bin/echo-server}"
+    LOADGEN_BIN="${LOADGEN_BIN:-$eddy_bin/loadgen}"
+  fi
+  if $PEERS_ONLY; then ECHO_SERVER_BIN=""; fi
+  PYTHON="$VENV/bin/python"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Servers
+
+# The codec stack of a row: eddy-zlib-line -> zlib,line.
+row_stack() {
+  local stack="${1#*-}"
+  echo "${stack/zlib-/zlib,}"
+}
+
+# Sets SERVER_COMMAND to the command line that starts a row's server on a port the kernel chooses.
+server_command() {
+  local row="$1" stack
+  stack="$(row_stack "$row")"
+  case "$row" in
+    eddy-*)
+      [[ -n "$ECHO_SERVER_BIN" ]] || {
+        say "$row needs Eddy's echo-server, which --peers-only leaves out"
+        return 1
+      }
+      SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1) ;;
+    nio-*) SERVER_COMMAND=("$PEER_BIN/NIOEchoServer" --host 127.0.0.1 --port 0 --codec "$stack") ;;
+    asyncio-*) SERVER_COMMAND=("$PYTHON" "$BENCH/Python/asyncio_echo.py" --port 0 --codec "$stack") ;;
+    uvloop-*) SERVER_COMMAND=("$PYTHON" "$BENCH/Python/asyncio_echo.py" --port 0 --codec "$stack" --uvloop) ;;
+    c-raw) SERVER_COMMAND=("$PEER_BIN/CEchoServer" --port 0) ;;
+    *)
+      say "unknown row $row"
+      return 1
+      ;;
+  esac
+}
+
+# Starts a row's server pinned to core 0 and waits for its "listening on HOST:PORT" line. Sets
+# SERVER_PID (the server), SERVER_WRAPPER (the `timeout` bounding its life) and SERVER_PORT.
+start_server() {
+  local row="$1" lifetime="$2" line=""
+  server_command "$row" || return 1
+  : >"$WORK/server.out"
+  timeout -k 5 "$lifetime" taskset -c 0 "${SERVER_COMMAND[@]}" >"$WORK/server.out" 2>>"$WORK/server.err" &
+  SERVER_WRAPPER=$!
+  started "$SERVER_WRAPPER"
+  SERVER_PID=""
+  for _ in $(seq 100); do
+    line="$(head -n 1 "$WORK/server.out")"
+    [[ "$line" == "listening on "* ]] && break
+    kill -0 "$SERVER_WRAPPER" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ "$line" != "listening on "* ]]; then
+    say "$row did not start listening; its stderr ends with:"
+    tail -n 5 "$WORK/server.err" >&2 || true
+    stop_server
+    return 1
+  fi
+  SERVER_PORT="${line##*:}"
+  SERVER_PID="$(pgrep -P "$SERVER_WRAPPER" | head -n 1)"
+  if [[ -z "$SERVER_PID" ]]; then
+    say "$row: cannot find the server's PID"
+    stop_server
+    return 1
+  fi
+}
+
+# Sends SIGTERM to the server (or to its `timeout`, which forwards it, when the server's PID is not
+# known), gives it 5 seconds to exit, then kills it; warns when it exits with a non-zero status.
+stop_server() {
+  local status=0
+  kill -TERM "${SERVER_PID:-$SERVER_WRAPPER}" 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$SERVER_WRAPPER" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$SERVER_WRAPPER" 2>/dev/null; then
+    say "a server did not exit within 5 s of SIGTERM; killing it"
+    kill -KILL -- "-$SERVER_WRAPPER" 2>/dev/null || true
+  fi
+  wait "$SERVER_WRAPPER" 2>/dev/null || status=$?
+  reaped "$SERVER_WRAPPER"
+  if ((status != 0)); then say "a server exited with status $status"; fi
+  SERVER_PID=""
+}
+
+# Runs a command in the background bounded by `limit` seconds, waits for it, and returns its status.
+run_bounded() {
+  local limit="$1" status=0
+  shift
+  timeout -k 5 "$limit" "$@" &
+  local pid=$!
+  started "$pid"
+  wait "$pid" || status=$?
+  reaped "$pid"
+  return "$status"
+}
+
+rss_kb() {
+  awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Smoke check: every server echoes every framing correctly, checked reply by reply.
+
+smoke() {
+  local failures=0 row
+  for row in "${ROWS[@]}"; do
+    if ! start_server "$row" 120; then
+      failures=$((failures + 1))
+      continue
+    fi
+    if run_bounded 90 "$PYTHON" "$BENCH/Python/probe_client.py" "127.0.0.1:$SERVER_PORT" \
+      --codec "$(row_stack "$row")" --connections 8 --messages 200 --pipeline 8 >"$WORK/probe.out" 2>&1; then
+      say "smoke $row: $(tail -n 1 "$WORK/probe.out")"
+    else
+      say "smoke $row FAILED: $(tail -n 1 "$WORK/probe.out")"
+      failures=$((failures + 1))
+    fi
+    stop_server
+  done
+  if ((failures > 0)); then
+    say "$failures server(s) failed the smoke check"
+    return 1
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Measurements
+
+# Scenario -> "connections payload-bytes pipeline".
+scenario_load() {
+  case "$1" in
+    a) echo "64 64 16" ;;
+    b) echo "16 1024 8" ;;
+    c) echo "1 64 1" ;;
+    d) echo "4 65536 2" ;;
+  esac
+}
+
+measure_load() {
+  local scenario="$1" row="$2" rep="$3" connections payload pipeline status=0
+  read -r connections payload pipeline <<<"$(scenario_load "$scenario")"
+  local budget=$((DURATION + WARMUP + 30))
+  start_server "$row" $((budget + 30)) || {
+    python3 "$BENCH/Scripts/report.py" record-load "$RESULTS" "$scenario" "$row" "$rep" 125 /dev/null || true
+    return 0
+  }
+  : >"$WORK/load.out"
+  run_bounded "$budget" taskset -c 1 "$LOADGEN_BIN" "127.0.0.1:$SERVER_PORT" --connections "$connections" \
+    --payload-size "$payload" --pipeline "$pipeline" --duration "$DURATION" --warmup "$WARMUP" --json \
+    --codec "$(row_stack "$row")" --loops 1 >"$WORK/load.out" 2>"$WORK/load.err" || status=$?
+  stop_server
+  local summary
+  if summary="$(python3 "$BENCH/Scripts/report.py" record-load "$RESULTS" "$scenario" "$row" "$rep" "$status" \
+    "$WORK/load.out")"; then
+    say "rep $rep ($scenario) $row: $summary"
+  else
+    say "rep $rep ($scenario) $row: loadgen failed (status $status): $(tail -n 1 "$WORK/load.err")"
+  fi
+}
+
+# Scenario (e): server RSS before any connection and while holding IDLE_CONNECTIONS idle ones, opened
+# by Benchmarks/Python/idle_clients.py (each echoes one message first, so the server has used it).
+measure_idle() {
+  local row="$1" rep="$2" before after line=""
+  start_server "$row" 300 || return 0
+  before="$(rss_kb "$SERVER_PID")"
+  timeout -k 5 240 taskset -c 1 "$PYTHON" "$BENCH/Python/idle_clients.py" "127.0.0.1:$SERVER_PORT" \
+    --connections "$IDLE_CONNECTIONS" --codec "$(row_stack "$row")" --hold 120 >"$WORK/idle.out" 2>"$WORK/idle.err" &
+  local holder=$!
+  started "$holder"
+  for _ in $(seq 1200); do
+    line="$(head -n 1 "$WORK/idle.out")"
+    [[ "$line" == holding* ]] && break
+    kill -0 "$holder" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ "$line" == holding* ]]; then
+    sleep 1
+    after="$(rss_kb "$SERVER_PID")"
+    python3 "$BENCH/Scripts/report.py" record-idle "$RESULTS" "$row" "$rep" "$IDLE_CONNECTIONS" "$before" "$after"
+    say "rep $rep (e) $row: VmRSS $before kB -> $after kB"
+  else
+    say "rep $rep (e) $row: the idle clients failed: $(tail -n 1 "$WORK/idle.err")"
+  fi
+  kill -TERM "$holder" 2>/dev/null || true
+  wait "$holder" 2>/dev/null || true
+  reaped "$holder"
+  stop_server
+}
+
+measure() {
+  [[ -n "$LOADGEN_BIN" && -x "$LOADGEN_BIN" ]] || {
+    say "no loadgen binary (${LOADGEN_BIN:-none}): build Eddy's loadgen or set LOADGEN=PATH"
+    return 1
+  }
+  RESULTS="$WORK/results.jsonl"
+  : >"$RESULTS"
+  local runs_per_rep=0 scenario
+  for scenario in $SCENARIOS; do
+    if [[ "$scenario" == e ]]; then
+      runs_per_rep=$((runs_per_rep + ${#ROWS[@]} * 8))
+    else
+      runs_per_rep=$((runs_per_rep + ${#ROWS[@]} * (DURATION + WARMUP + 2)))
+    fi
+  done
+  say "measuring ${#ROWS[@]} servers x scenarios ($SCENARIOS) x $REPS repetitions," \
+    "about $(((runs_per_rep * REPS + 59) / 60)) minutes"
+  local rep index offset row
+  for rep in $(seq "$REPS"); do
+    for scenario in $SCENARIOS; do
+      # Alternate the order between repetitions so drift over time does not favour one server.
+      offset=$(((rep - 1) % ${#ROWS[@]}))
+      for index in "${!ROWS[@]}"; do
+        row="${ROWS[$(((index + offset) % ${#ROWS[@]}))]}"
+        if [[ "$scenario" == e ]]; then
+          measure_idle "$row" "$rep"
+        else
+          measure_load "$scenario" "$row" "$rep"
+        fi
+      done
+    done
+  done
+  python3 "$BENCH/Scripts/report.py" render "$RESULTS" "$DOC" \
+    --setting "duration=${DURATION}s" --setting "warm-up=${WARMUP}s" --setting "repetitions=$REPS" \
+    --setting "loadgen loops=1" --setting "idle connections=$IDLE_CONNECTIONS"
+  say "wrote $DOC"
+}
+
+# ---------------------------------------------------------------------------------------------------
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if $BUILD; then build_all; fi
+locate_binaries
+smoke
+if ! $SMOKE_ONLY; then measure; fi

@@ -1,0 +1,21 @@
+import NIOCore
+import NIOExtras
+
+extension EchoCodec {
+  /// Adds this codec's decoder and encoder, then the echo handler, to a new connection's pipeline.
+  /// Call on the channel's event loop.
+  func configure(_ pipeline: ChannelPipeline.SynchronousOperations) throws {
+    switch self {
+    case .raw:
+      break
+    case .line:
+      try pipeline.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+      try pipeline.addHandler(MessageToByteHandler(LineFrameEncoder()))
+    case .lengthPrefix:
+      try pipeline.addHandler(
+        ByteToMessageHandler(LengthFieldBasedFrameDecoder(lengthFieldBitLength: .fourBytes)))
+      try pipeline.addHandler(LengthFieldPrepender(lengthFieldBitLength: .fourBytes))
+    }
+    try pipeline.addHandler(EchoHandler())
+  }
+}

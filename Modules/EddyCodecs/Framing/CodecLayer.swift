@@ -1,0 +1,320 @@
+import EddyProtocols
+
+/// A layer of a protocol stack built from a decoder and an encoder: a stream protocol to the
+/// transport below and a stream transport to the protocol above, in the manner of asyncio's
+/// `sslproto.py`.
+///
+/// Received bytes are decoded and handed up one frame per callback: `messageReceived` for a
+/// ``MessageProtocol`` above a framing decoder (zero-length frames included), otherwise
+/// `dataReceived` for each non-empty frame. A frame lying whole in one received buffer is handed
+/// up as a slice of it; only the bytes of an unfinished frame are kept between reads.
+/// ``write(_:)`` encodes one frame and writes it below.
+///
+/// Everything else crosses the layer: `pauseWriting`/`resumeWriting` go up (the layer's write
+/// buffer is the transport's below), `pauseReading`/`resumeReading`, `writeEOF`, `close` and
+/// `abort` go down, end-of-file and `connectionLost` go up with their exactly-once guarantees.
+/// While reading is paused no frame is handed up; undelivered bytes wait, none is lost, and
+/// ``resumeReading()`` hands them up before it returns. Frames stop at once after `close`,
+/// `abort` or `pauseReading`, even when called from inside a frame callback.
+///
+/// At end-of-file the decoder's ``FrameDecoder/decodeLast(_:)`` runs; the protocol above then
+/// gets `eofReceived`, and the layer closes when it returns false. A decode or encode error
+/// aborts the transport below, and the protocol above gets `connectionLost` with that
+/// ``CodecError`` once the transport below reports the end. The codecs are released when the
+/// connection ends.
+///
+/// A layer is bound to its transport's event loop thread.
+public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: StreamProtocol, StreamTransport {
+  private enum State {
+    case awaitingConnection
+    case open
+    case closing
+    case failed(CodecError)
+    case lost
+  }
+
+  private var decoder: Decoder
+  private var encoder: Encoder
+  private var upper: any StreamProtocol
+  private var messageUpper: (any MessageProtocol)?
+  private var lower: (any StreamTransport)?
+  private var state = State.awaitingConnection
+  /// Received bytes not decoded yet. While frames are cut from a received buffer this is that
+  /// buffer itself (borrowed, so frames are slices of it); bytes of an unfinished frame left
+  /// over are then moved to storage the layer owns, so the buffer below can be reused.
+  private var cumulation = ByteBuffer()
+  private var cumulationIsBorrowed = false
+  /// Owned storage kept for the next unfinished frame.
+  private var spare = ByteBuffer()
+  /// Reused for every encoded write whenever the transport below has let go of the last one.
+  private var encodeBuffer = ByteBuffer()
+  private var readingPaused = false
+  private var isDelivering = false
+  private var eofReceivedBelow = false
+  private var eofDeliveredAbove = false
+  private var writeEnded = false
+
+  /// Creates a layer that decodes with `decoder`, encodes with `encoder` and serves `upper`.
+  public init(decoder: Decoder, encoder: Encoder, upper: any StreamProtocol) {
+    self.decoder = decoder
+    self.encoder = encoder
+    self.upper = upper
+    self.messageUpper = upper as? any MessageProtocol
+  }
+
+  // MARK: The protocol of the transport below
+
+  /// Keeps the transport below and makes the connection for the protocol above.
+  public func connectionMade(_ transport: any StreamTransport) {
+    guard case .awaitingConnection = state else { return }
+    lower = transport
+    state = .open
+    upper.connectionMade(self)
+  }
+
+  /// Decodes the bytes and hands up every complete frame.
+  public func dataReceived(_ data: ByteBuffer) {
+    guard case .open = state else { return }
+    if cumulation.isEmpty {
+      cumulation = data
+      cumulationIsBorrowed = true
+    } else {
+      cumulation.writeBuffer(data)
+    }
+    deliverFrames()
+  }
+
+  /// Decodes what is left and hands end-of-file up once every frame has been delivered.
+  ///
+  /// - Returns: true: the layer closes itself when the protocol above asks it to.
+  public func eofReceived() -> Bool {
+    guard case .open = state else { return true }
+    eofReceivedBelow = true
+    deliverFrames()
+    return true
+  }
+
+  /// Hands the end of the connection up once, with the codec error that caused it, if any.
+  public func connectionLost(_ error: (any Error)?) {
+    let reported: (any Error)?
+    switch state {
+    case .lost: return
+    case .failed(let codecError): reported = codecError
+    case .awaitingConnection, .open, .closing: reported = error
+    }
+    state = .lost
+    cumulation = ByteBuffer()
+    spare = ByteBuffer()
+    encodeBuffer = ByteBuffer()
+    decoder.release()
+    encoder.release()
+    upper.connectionLost(reported)
+  }
+
+  /// Passes the pause up.
+  public func pauseWriting() {
+    if isConnected { upper.pauseWriting() }
+  }
+
+  /// Passes the resume up.
+  public func resumeWriting() {
+    if isConnected { upper.resumeWriting() }
+  }
+
+  // MARK: The transport of the protocol above
+
+  /// The protocol above.
+  public var streamProtocol: any StreamProtocol { upper }
+
+  /// Hands later frames and callbacks to another protocol.
+  public func setProtocol(_ newProtocol: any StreamProtocol) {
+    upper = newProtocol
+    messageUpper = newProtocol as? any MessageProtocol
+  }
+
+  /// Encodes one frame and writes it below. Ignored after `close`, `abort` or `writeEOF`.
+  public func write(_ data: ByteBuffer) {
+    write(contentsOf: CollectionOfOne(data))
+  }
+
+  /// Encodes the frames, in order, into one write below.
+  public func write(contentsOf buffers: [ByteBuffer]) {
+    write(contentsOf: buffers[...])
+  }
+
+  /// Encodes the stream's ending, then closes the write side below once it has drained.
+  public func writeEOF() {
+    guard case .open = state, !writeEnded else { return }
+    endWriting()
+    if case .open = state { lower?.writeEOF() }
+  }
+
+  /// True when the transport below can half-close.
+  public var canWriteEOF: Bool { lower?.canWriteEOF ?? false }
+
+  /// Stops handing up frames, encodes the stream's ending and closes the transport below, which
+  /// still sends what it buffered.
+  public func close() {
+    guard case .open = state else { return }
+    state = .closing
+    endWriting()
+    if case .closing = state { lower?.close() }
+  }
+
+  /// Stops handing up frames and aborts the transport below, dropping what it buffered.
+  public func abort() {
+    switch state {
+    case .open, .closing:
+      state = .closing
+      lower?.abort()
+    case .awaitingConnection, .failed, .lost:
+      break
+    }
+  }
+
+  /// True once the layer is closing, has failed or the connection ended.
+  public var isClosing: Bool {
+    if case .open = state { return false }
+    return true
+  }
+
+  /// Stops handing up frames and pauses the transport below. Idempotent.
+  public func pauseReading() {
+    readingPaused = true
+    lower?.pauseReading()
+  }
+
+  /// Hands up the frames that waited, then resumes the transport below. Idempotent.
+  public func resumeReading() {
+    guard readingPaused else { return }
+    readingPaused = false
+    deliverFrames()
+    if case .open = state, !readingPaused { lower?.resumeReading() }
+  }
+
+  /// True unless reading is paused or the layer is closing.
+  public var isReading: Bool { !isClosing && !readingPaused }
+
+  /// The transport below's write buffer size (encoded bytes).
+  public var writeBufferSize: Int { lower?.writeBufferSize ?? 0 }
+
+  /// The transport below's water marks.
+  public var writeBufferLimits: WriteBufferLimits { lower?.writeBufferLimits ?? WriteBufferLimits() }
+
+  /// Sets the water marks of the transport below.
+  public func setWriteBufferLimits(high: Int?, low: Int?) {
+    lower?.setWriteBufferLimits(high: high, low: low)
+  }
+
+  /// The transport below's local address.
+  public var localAddress: SocketAddress? { lower?.localAddress }
+
+  /// The transport below's peer address.
+  public var peerAddress: SocketAddress? { lower?.peerAddress }
+
+  /// The transport below's file descriptor.
+  public var fileDescriptor: Int32? { lower?.fileDescriptor }
+
+  // MARK: Decoding and encoding
+
+  private var isConnected: Bool {
+    switch state {
+    case .open, .closing, .failed: true
+    case .awaitingConnection, .lost: false
+    }
+  }
+
+  /// Hands up frames until the bytes run out, reading is paused or the layer stops; then, after
+  /// end-of-file below, hands end-of-file up. Not re-entered from inside a frame callback.
+  private func deliverFrames() {
+    guard !isDelivering else { return }
+    isDelivering = true
+    defer { isDelivering = false }
+    while case .open = state, !readingPaused {
+      let frame: ByteBuffer?
+      do {
+        frame = eofReceivedBelow ? try decoder.decodeLast(&cumulation) : try decoder.decode(&cumulation)
+      } catch {
+        fail(error)
+        return
+      }
+      guard let frame else { break }
+      deliver(frame)
+    }
+    settleCumulation()
+    guard case .open = state, !readingPaused, eofReceivedBelow, !eofDeliveredAbove else { return }
+    eofDeliveredAbove = true
+    if !upper.eofReceived() { close() }
+  }
+
+  /// Lets go of a received buffer once its frames are cut: keeps owned storage for reuse when
+  /// nothing is left, copies the bytes of an unfinished frame into owned storage otherwise.
+  private func settleCumulation() {
+    if cumulation.isEmpty {
+      if !cumulationIsBorrowed && cumulation.capacity > 0 { spare = cumulation }
+      cumulation = ByteBuffer()
+    } else if cumulationIsBorrowed {
+      var owned = ByteBuffer()
+      swap(&owned, &spare)
+      owned.clear()
+      owned.writeBuffer(cumulation)
+      cumulation = owned
+    }
+    cumulationIsBorrowed = false
+  }
+
+  private func deliver(_ frame: ByteBuffer) {
+    if decoder.decodesMessages, let messageUpper {
+      messageUpper.messageReceived(frame)
+    } else if !frame.isEmpty {
+      upper.dataReceived(frame)
+    }
+  }
+
+  private func write(contentsOf frames: some Collection<ByteBuffer>) {
+    guard case .open = state, !writeEnded, let lower else { return }
+    encodeBuffer.clear()
+    for frame in frames {
+      do {
+        try encoder.encode(frame, into: &encodeBuffer)
+      } catch {
+        fail(error)
+        return
+      }
+    }
+    if !encodeBuffer.isEmpty { lower.write(encodeBuffer) }
+  }
+
+  /// Encodes and writes the stream's ending, once.
+  private func endWriting() {
+    guard !writeEnded, let lower else { return }
+    writeEnded = true
+    encodeBuffer.clear()
+    do {
+      try encoder.encodeEnd(into: &encodeBuffer)
+    } catch {
+      fail(error)
+      return
+    }
+    if !encodeBuffer.isEmpty { lower.write(encodeBuffer) }
+  }
+
+  /// Ends the connection for a codec error: aborts below and reports the error above when the
+  /// transport below reports the end.
+  private func fail(_ error: CodecError) {
+    switch state {
+    case .open, .closing:
+      state = .failed(error)
+      lower?.abort()
+    case .awaitingConnection, .failed, .lost:
+      break
+    }
+  }
+}
+
+extension CodecLayer where Decoder == Encoder {
+  /// Creates a layer that decodes and encodes with one codec (each direction gets its own copy).
+  public convenience init(codec: Decoder, upper: any StreamProtocol) {
+    self.init(decoder: codec, encoder: codec, upper: upper)
+  }
+}

@@ -1,0 +1,42 @@
+import EddyCodecs
+import EddyProtocols
+import EddyTesting
+import Testing
+
+@Suite struct CodecStackTests {
+  @Test(arguments: CodecStack.validNames)
+  func everyToolStackNameParsesAndPrintsBack(name: String) throws {
+    let stack = try CodecStack(parsing: name)
+    #expect(stack.description == name)
+    #expect(stack.layers.count == (name == "raw" ? 0 : name.split(separator: ",").count))
+  }
+
+  @Test func layersAreNamedFromTheWireUpward() throws {
+    let stack = try CodecStack(parsing: " zlib , length-prefix ", maxFrameLength: 10)
+    #expect(stack.layers == [.zlib(ZlibOptions()), .lengthPrefix(LengthFieldCodec(maxFrameLength: 10))])
+    let line = try CodecStack(parsing: "line", maxLineLength: 5)
+    #expect(line.layers == [.line(LineCodec(maxLength: 5))])
+  }
+
+  @Test(arguments: ["", "gzip", "line,zlib", "zlib,,line", "raw,line", "LINE", "line,line"])
+  func invalidNamesListTheValidOnes(name: String) {
+    let error = #expect(throws: InvalidCodecStack.self) { try CodecStack(parsing: name) }
+    #expect(error?.name == name)
+    #expect(
+      error?.description
+        == "unknown codec stack '\(name)'; valid stacks are: raw line length-prefix zlib zlib,line zlib,length-prefix"
+    )
+  }
+
+  @Test func rawWrapsNothing() throws {
+    let app = RecordingProtocol()
+    #expect(try CodecStack(parsing: "raw").wrap(app) === app)
+  }
+
+  @Test func wrapBuildsFreshLayersEachTime() throws {
+    let stack = try CodecStack(parsing: "zlib,line")
+    let first = stack.wrap(RecordingProtocol())
+    let second = stack.wrap(RecordingProtocol())
+    #expect(first !== second)
+  }
+}
