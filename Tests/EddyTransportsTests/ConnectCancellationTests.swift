@@ -1,7 +1,6 @@
 import EddyProtocols
 import EddyReactor
 import EddyTransports
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -40,7 +39,7 @@ import Testing
 
 /// The outcomes a completion reported: nil for a success, else the error.
 final class Outcomes: Sendable {
-  private let state = Mutex<[ConnectError?]>([])
+  private let state = Locked<[ConnectError?]>([])
 
   func record(_ result: Result<SocketStreamTransport, ConnectError>) {
     let error: ConnectError? = if case .failure(let failure) = result { failure } else { nil }

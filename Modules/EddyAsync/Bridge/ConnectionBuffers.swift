@@ -1,14 +1,14 @@
-import Synchronization
+import EddyReactor
 
 /// The state an ``AsyncConnection`` shares between its loop and the tasks using it: the inbound
 /// and outbound queues, each behind a lock of its own so a reader and a writer never contend.
 final class ConnectionBuffers: Sendable {
-  let inbound: Mutex<InboundQueue>
-  let outbound: Mutex<OutboundQueue>
+  let inbound: Locked<InboundQueue>
+  let outbound: Locked<OutboundQueue>
 
   init(_ configuration: AsyncConnectionConfiguration) {
-    inbound = Mutex(InboundQueue(limits: configuration.inboundLimits))
-    outbound = Mutex(OutboundQueue(stagingLimit: configuration.stagingLimit))
+    inbound = Locked(InboundQueue(limits: configuration.inboundLimits))
+    outbound = Locked(OutboundQueue(stagingLimit: configuration.stagingLimit))
   }
 
   /// Both queues' counters.

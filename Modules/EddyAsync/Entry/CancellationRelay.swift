@@ -1,5 +1,4 @@
 import EddyReactor
-import Synchronization
 
 /// Carries a task's cancellation to the ``PendingOpen`` it awaits, whichever comes first: a
 /// cancellation that arrives before the opening is attached reaches it as soon as it is.
@@ -9,7 +8,7 @@ final class CancellationRelay: Sendable {
     var fired = false
   }
 
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   /// Attaches the opening; call before its start is handed to `loop`, so that a cancellation
   /// that came first is handed over ahead of the start.

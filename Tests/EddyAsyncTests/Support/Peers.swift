@@ -1,7 +1,6 @@
 import EddyProtocols
 import EddyReactor
 import EddyTransports
-import Synchronization
 
 /// What a callback-side peer saw, readable from the test's thread.
 final class PeerLog: Sendable {
@@ -13,7 +12,7 @@ final class PeerLog: Sendable {
     var lostError: String?
   }
 
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   func record(_ data: ByteBuffer) {
     state.withLock { state in
