@@ -50,3 +50,26 @@ func echo(_ connection: AsyncConnection) async throws {
     }
   }
 }
+
+@Suite struct AddressListTests {
+  /// Given several addresses, the connection goes to the first that accepts.
+  @Test func connectsToTheFirstAddressThatAccepts() async throws {
+    try await withGroup(loops: 2) { group in
+      let closed = try await group.loops[0].listen(host: "127.0.0.1", port: 0)
+      let refusing = closed.addresses[0]
+      closed.close()
+      try await closed.serve(echo)
+      let server = try await group.loops[0].listen(host: "127.0.0.1", port: 0)
+      let serving = Task { try await server.serve(echo) }
+      let connection = try await group.connect(to: [refusing, server.addresses[0]])
+      #expect(connection.peerAddress == server.addresses[0])
+      try await connection.write("hello")
+      connection.writeEOF()
+      var reply = ""
+      for try await chunk in connection.inbound { reply += chunk.string }
+      #expect(reply == "hello")
+      server.close()
+      try await serving.value
+    }
+  }
+}

@@ -23,6 +23,22 @@ extension EventLoop {
     }
   }
 
+  /// Connects to the first of `addresses` that accepts, trying them in order. Otherwise as
+  /// ``connect(host:port:options:configuration:)``.
+  public func connect(
+    to addresses: [SocketAddress], options: ConnectOptions = ConnectOptions(),
+    configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration()
+  ) async throws -> AsyncConnection {
+    try await AsyncConnection.open(on: self, configuration: configuration) { protocolFactory, completion in
+      let attempt = self.createConnection(
+        to: addresses, options: options, protocolFactory: protocolFactory
+      ) { result in
+        completion(result.map { _ in () }.mapError { $0 })
+      }
+      return { attempt.cancel() }
+    }
+  }
+
   /// Connects to the Unix-domain socket at `unixPath`. Otherwise as
   /// ``connect(host:port:options:configuration:)``.
   public func connect(
@@ -48,6 +64,14 @@ extension EventLoopGroup {
     configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration()
   ) async throws -> AsyncConnection {
     try await next().connect(host: host, port: port, options: options, configuration: configuration)
+  }
+
+  /// Connects to the first of `addresses` that accepts, from the group's next loop.
+  public func connect(
+    to addresses: [SocketAddress], options: ConnectOptions = ConnectOptions(),
+    configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration()
+  ) async throws -> AsyncConnection {
+    try await next().connect(to: addresses, options: options, configuration: configuration)
   }
 
   /// Connects to the Unix-domain socket at `unixPath` from the group's next loop.

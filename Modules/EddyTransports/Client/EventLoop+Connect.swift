@@ -26,17 +26,19 @@ extension EventLoop {
 
   /// Connects to the first of `addresses` that accepts, trying them in order. Otherwise as
   /// ``createConnection(host:port:options:protocolFactory:completion:)``.
+  @discardableResult
   public func createConnection(
     to addresses: [SocketAddress], options: ConnectOptions = ConnectOptions(),
     protocolFactory: @escaping () -> any StreamProtocol,
     completion: @escaping (Result<SocketStreamTransport, ConnectError>) -> Void
-  ) {
+  ) -> ConnectHandle {
     assertInLoopThread()
     let attempt = ConnectAttempt(
       loop: self, target: addresses.map(\.description).joined(separator: ","), options: options,
       protocolFactory: protocolFactory, completion: completion)
     attempt.armTimeout()
     attempt.resolved(.success(addresses))
+    return ConnectHandle(attempt)
   }
 
   /// Connects to the Unix-domain socket at `path`. Otherwise as
