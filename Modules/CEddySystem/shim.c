@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -108,6 +110,85 @@ int eddy_pidfd_open(pid_t pid) {
   (void)pid;
   errno = ENOSYS;
   return -1;
+#endif
+}
+
+int eddy_ignore_sigpipe(void) {
+  struct sigaction current;
+  if (sigaction(SIGPIPE, NULL, &current) < 0) return -1;
+  if (current.sa_handler != SIG_DFL) return 0;
+  struct sigaction ignore;
+  memset(&ignore, 0, sizeof(ignore));
+  sigemptyset(&ignore.sa_mask);
+  ignore.sa_handler = SIG_IGN;
+  return sigaction(SIGPIPE, &ignore, NULL);
+}
+
+int eddy_dup_cloexec(int fd, int minimum) { return fcntl(fd, F_DUPFD_CLOEXEC, minimum); }
+
+extern char **environ;
+
+char **eddy_environment(void) { return environ; }
+
+int eddy_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+#if (defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))) || defined(__APPLE__)
+  return posix_spawn_file_actions_addchdir_np(actions, path);
+#else
+  (void)actions;
+  (void)path;
+  return ENOSYS;
+#endif
+}
+
+int eddy_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+#else
+  (void)actions;
+  (void)lowest;
+  return ENOSYS;
+#endif
+}
+
+#ifdef __linux__
+_Static_assert(sizeof(struct eddy_mmsghdr) == sizeof(struct mmsghdr), "eddy_mmsghdr must match mmsghdr");
+_Static_assert(offsetof(struct eddy_mmsghdr, msg_len) == offsetof(struct mmsghdr, msg_len),
+               "eddy_mmsghdr must match mmsghdr");
+#endif
+
+int eddy_recvmmsg(int fd, struct eddy_mmsghdr *messages, unsigned int count) {
+#ifdef __linux__
+  return recvmmsg(fd, (struct mmsghdr *)messages, count, 0, NULL);
+#else
+  unsigned int received = 0;
+  while (received < count) {
+    ssize_t length = recvmsg(fd, &messages[received].msg_hdr, 0);
+    if (length < 0) {
+      if (errno == EINTR) continue;
+      return received > 0 ? (int)received : -1;
+    }
+    messages[received].msg_len = (unsigned int)length;
+    received += 1;
+  }
+  return (int)received;
+#endif
+}
+
+int eddy_sendmmsg(int fd, struct eddy_mmsghdr *messages, unsigned int count) {
+#ifdef __linux__
+  return sendmmsg(fd, (struct mmsghdr *)messages, count, 0);
+#else
+  unsigned int sent = 0;
+  while (sent < count) {
+    ssize_t length = sendmsg(fd, &messages[sent].msg_hdr, 0);
+    if (length < 0) {
+      if (errno == EINTR) continue;
+      return sent > 0 ? (int)sent : -1;
+    }
+    messages[sent].msg_len = (unsigned int)length;
+    sent += 1;
+  }
+  return (int)sent;
 #endif
 }
 

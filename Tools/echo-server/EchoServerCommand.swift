@@ -55,6 +55,7 @@ struct EchoServerCommand: ParsableCommand {
 
   func run() throws {
     let stack = try stack()
+    let shutdown = try ShutdownOnSignal()
     let group = try EventLoopGroup(loops: loops, name: "echo")
     let server =
       if let unix {
@@ -64,7 +65,7 @@ struct EchoServerCommand: ParsableCommand {
       }
     print("listening on \(server.addresses[0])")
     fflush(nil)
-    try ShutdownOnSignal.wait(for: server)
+    shutdown.wait(for: server)
     group.shutdown()
   }
 }

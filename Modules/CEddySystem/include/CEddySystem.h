@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #endif
 
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -38,6 +39,26 @@ int eddy_route_signal(int signo, int fd);
 /// Opens a pidfd for `pid` (Linux 5.3+); -1 with errno set elsewhere.
 int eddy_pidfd_open(pid_t pid);
 
+/// Ignores SIGPIPE when its disposition is still the default, so that a write to a pipe whose
+/// reader is gone fails with EPIPE instead of ending the process. Returns 0 or -1 with errno set.
+int eddy_ignore_sigpipe(void);
+
+/// `fcntl(fd, F_DUPFD_CLOEXEC, minimum)`: a close-on-exec duplicate numbered `minimum` or above.
+int eddy_dup_cloexec(int fd, int minimum);
+
+/// The calling process's environment (`environ`), for handing on to a child unchanged.
+char **eddy_environment(void);
+
+/// Adds a change of working directory to spawn file actions
+/// (`posix_spawn_file_actions_addchdir_np`); returns 0 or an error number (ENOSYS when the
+/// system lacks it).
+int eddy_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// Adds "close every descriptor from `lowest` up" to spawn file actions
+/// (`posix_spawn_file_actions_addclosefrom_np`); returns 0 or an error number (ENOSYS when the
+/// system lacks it, in which case close-on-exec alone keeps descriptors from the child).
+int eddy_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
+
 /// Marks the event loop running on this thread (NULL for none).
 void eddy_set_current_loop(void *loop);
 
@@ -46,6 +67,23 @@ void *eddy_current_loop(void);
 
 /// Names the calling thread (truncated to what the system allows).
 void eddy_set_thread_name(const char *name);
+
+/// One message of a batched send or receive, laid out as Linux's `struct mmsghdr` (which the C
+/// library declares only under _GNU_SOURCE): the header, and the bytes the kernel moved.
+struct eddy_mmsghdr {
+  struct msghdr msg_hdr;
+  unsigned int msg_len;
+};
+
+/// Receives up to `count` datagrams in one call: `recvmmsg` on Linux, repeated `recvmsg`
+/// elsewhere. Returns how many arrived (an error after the first is left for the next call),
+/// or -1 with errno set.
+int eddy_recvmmsg(int fd, struct eddy_mmsghdr *messages, unsigned int count);
+
+/// Sends up to `count` datagrams in one call: `sendmmsg` on Linux, repeated `sendmsg`
+/// elsewhere. Returns how many were sent (an error after the first is left for the next call),
+/// or -1 with errno set.
+int eddy_sendmmsg(int fd, struct eddy_mmsghdr *messages, unsigned int count);
 
 /// The size of `struct sockaddr_storage`.
 static inline socklen_t eddy_sockaddr_storage_size(void) { return (socklen_t)sizeof(struct sockaddr_storage); }

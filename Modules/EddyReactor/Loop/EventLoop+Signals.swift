@@ -57,9 +57,10 @@ final class SignalRouter: Selectable {
 extension EventLoop {
   /// Calls `handler` on this loop's thread whenever the process receives `signal`, replacing
   /// any earlier handler for it. Signals are process-wide: the last loop to add a handler for
-  /// a signal receives it. Call from the loop's thread.
+  /// a signal receives it. Call from the loop's thread, or before the loop runs (so a program
+  /// can install its handlers before it announces itself).
   public func addSignalHandler(_ signal: Int32, _ handler: @escaping () -> Void) throws(SystemError) {
-    assertInLoopThread()
+    assertInLoopThreadOrNotRunning()
     precondition(signal != SIGKILL && signal != SIGSTOP, "SIGKILL and SIGSTOP cannot be handled")
     let router: SignalRouter
     if let existing = signals {
@@ -75,7 +76,7 @@ extension EventLoop {
   /// Restores the default disposition of `signal`; returns false if this loop had no handler.
   @discardableResult
   public func removeSignalHandler(_ signal: Int32) -> Bool {
-    assertInLoopThread()
+    assertInLoopThreadOrNotRunning()
     guard let router = signals, router.handlers.removeValue(forKey: signal) != nil else { return false }
     eddy_route_signal(signal, -1)
     return true

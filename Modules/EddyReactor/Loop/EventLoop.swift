@@ -40,7 +40,7 @@ public final class EventLoop: @unchecked Sendable {
   let stopRequested = Atomic<Bool>(false)
   let wakeup: Wakeup
 
-  private var isRunning = false
+  private(set) var isRunning = false
   private(set) var isClosed = false
 
   /// Creates a loop. It does nothing until ``run()`` is called on the thread that will own it.
@@ -73,6 +73,12 @@ public final class EventLoop: @unchecked Sendable {
   @inlinable
   public func assertInLoopThread(file: StaticString = #fileID, line: UInt = #line) {
     assert(isInLoopThread, "called off the event loop's thread", file: file, line: line)
+  }
+
+  /// Traps in debug builds unless called on the loop's thread or before the loop first runs
+  /// (set-up done by the thread that will run it).
+  func assertInLoopThreadOrNotRunning(file: StaticString = #fileID, line: UInt = #line) {
+    assert(isInLoopThread || !isRunning, "called off the event loop's thread", file: file, line: line)
   }
 
   /// The monotonic clock's current time.

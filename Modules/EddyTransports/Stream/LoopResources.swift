@@ -21,6 +21,8 @@ final class LoopResources {
   /// The receive buffer, taken by a transport for the duration of one read.
   var receiveBuffer = ByteBuffer(capacity: receiveSize)
   let iovecs = UnsafeMutablePointer<iovec>.allocate(capacity: maxIOVecs)
+  /// What datagram endpoints share, made when the loop's first one receives or sends.
+  var datagramArea: DatagramBatchArea?
 
   deinit { iovecs.deallocate() }
 

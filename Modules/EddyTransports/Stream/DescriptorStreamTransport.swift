@@ -10,13 +10,19 @@ import EddyReactor
   import Darwin
 #endif
 
-/// The stream transport over a connected TCP or Unix-domain socket.
+/// The stream transport over a descriptor: a connected TCP or Unix-domain socket, or one end of
+/// a pipe, a FIFO or a tty.
 ///
-/// A write goes to the socket at once when nothing is queued; what the kernel does not take is
-/// queued and flushed with vectored writes when the socket is writable. Reads share one receive
-/// buffer per loop, so an idle connection holds no receive memory and a protocol that does not
-/// keep the bytes costs no allocation per read.
-public final class SocketStreamTransport: StreamTransport, Selectable {
+/// A write goes to the descriptor at once when nothing is queued; what the kernel does not take
+/// is queued and flushed with vectored writes when the descriptor is writable. Reads share one
+/// receive buffer per loop, so an idle connection holds no receive memory and a protocol that
+/// does not keep the bytes costs no allocation per read.
+///
+/// A pipe has one direction only. The read end of a pipe behaves as a stream whose write side is
+/// already shut (writes are ignored) and closes after `eofReceived` whatever it returns. The
+/// write end never delivers data; its ``writeEOF()`` closes it once the buffer has drained, and
+/// it ends with `EPIPE` when the reader goes away while bytes are still queued.
+public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private enum State {
     /// Reading and writing.
     case open
@@ -29,6 +35,11 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
   /// The loop this transport lives on.
   public let loop: EventLoop
   private let fd: Int32
+  private let isSocket: Bool
+  /// The descriptor delivers data (sockets and read pipes).
+  private let reads: Bool
+  /// Read readiness means the reader went away (the write end of a pipe or FIFO).
+  private let watchesHangUp: Bool
   private var currentProtocol: any StreamProtocol
   private var bufferedProtocol: (any BufferedStreamProtocol)?
   private let resources: LoopResources
@@ -46,11 +57,16 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
   /// Called once when the socket closes (servers use it to track their connections).
   var onClose: (() -> Void)?
 
-  /// Wraps a connected, non-blocking socket. Call ``start()`` to register it and make the
-  /// connection.
-  init(loop: EventLoop, fd: Int32, protocol: any StreamProtocol) {
+  /// Wraps a non-blocking descriptor of the given kind (a connected socket by default). Call
+  /// ``start()`` to register it and make the connection.
+  init(loop: EventLoop, fd: Int32, protocol: any StreamProtocol, kind: StreamDescriptorKind = .socket) {
     self.loop = loop
     self.fd = fd
+    self.isSocket = kind == .socket
+    self.reads = kind != .writePipe
+    self.watchesHangUp = kind == .writePipe && PipeDescriptor.reportsHangUp(fd)
+    // A read pipe has no write side: writes are ignored, as after `writeEOF()`.
+    self.eofRequested = kind == .readPipe
     self.currentProtocol = `protocol`
     self.bufferedProtocol = `protocol` as? any BufferedStreamProtocol
     self.resources = LoopResources.of(loop)
@@ -59,15 +75,16 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
   /// Registers for reading and calls `connectionMade`. On failure the socket is closed and no
   /// protocol callback is made.
   func start() throws(SystemError) {
+    let interest: Interest = reads || watchesHangUp ? .read : []
     do {
-      try loop.register(self, fd: fd, interest: .read)
+      try loop.register(self, fd: fd, interest: interest)
     } catch {
       systemClose(fd)
       state = .closed
       lostDelivered = true
       throw error
     }
-    registeredInterest = .read
+    registeredInterest = interest
     currentProtocol.connectionMade(self)
   }
 
@@ -76,19 +93,21 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
   /// True once `close()` or `abort()` was called or the connection ended.
   public var isClosing: Bool { state != .open }
 
-  /// The socket's local address.
+  /// The socket's local address; nil for a pipe.
   public var localAddress: SocketAddress? {
-    if cachedLocalAddress == nil && state != .closed { cachedLocalAddress = Socket.localAddress(fd) }
+    if cachedLocalAddress == nil && state != .closed && isSocket {
+      cachedLocalAddress = Socket.localAddress(fd)
+    }
     return cachedLocalAddress
   }
 
-  /// The peer's address.
+  /// The peer's address; nil for a pipe.
   public var peerAddress: SocketAddress? {
-    if cachedPeerAddress == nil && state != .closed { cachedPeerAddress = Socket.peerAddress(fd) }
+    if cachedPeerAddress == nil && state != .closed && isSocket { cachedPeerAddress = Socket.peerAddress(fd) }
     return cachedPeerAddress
   }
 
-  /// The socket, while it is open.
+  /// The descriptor, while it is open.
   public var fileDescriptor: Int32? { state == .closed ? nil : fd }
 
   /// The protocol receiving this transport's callbacks.
@@ -121,7 +140,7 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
   /// Stops reading; idempotent. Bytes the peer sends wait in the kernel.
   public func pauseReading() {
     loop.assertInLoopThread()
-    guard state == .open, !readingPaused else { return }
+    guard state == .open, reads, !readingPaused else { return }
     readingPaused = true
     updateInterest()
   }
@@ -134,8 +153,8 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
     updateInterest()
   }
 
-  /// True unless reading is paused or the transport is closing.
-  public var isReading: Bool { state == .open && !readingPaused }
+  /// True unless reading is paused, the transport is closing or it is the write end of a pipe.
+  public var isReading: Bool { state == .open && reads && !readingPaused }
 
   // MARK: Writing
 
@@ -144,7 +163,10 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
     loop.assertInLoopThread()
     guard state == .open, !eofRequested, !data.isEmpty else { return }
     if pending.isEmpty {
-      let written = data.withUnsafeReadableBytes { send(fd, $0.baseAddress, $0.count, Socket.noSignal) }
+      let written = data.withUnsafeReadableBytes {
+        isSocket
+          ? send(fd, $0.baseAddress, $0.count, Socket.noSignal) : systemWrite(fd, $0.baseAddress, $0.count)
+      }
       if written == data.readableBytes { return }
       var rest = data
       if written > 0 {
@@ -152,7 +174,7 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
       } else if written < 0 {
         let error = currentErrno()
         guard error == EAGAIN || error == EWOULDBLOCK || error == EINTR else {
-          finish(error: SystemError("send", errno: error))
+          finish(error: SystemError(isSocket ? "send" : "write", errno: error))
           return
         }
       }
@@ -177,16 +199,21 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
     }
   }
 
-  /// Shuts down the write side once the buffer has drained.
+  /// Shuts down the write side of a socket once the buffer has drained; closes the write end of a
+  /// pipe once the buffer has drained.
   public func writeEOF() {
     loop.assertInLoopThread()
     guard state == .open, !eofRequested else { return }
+    guard isSocket else {
+      close()
+      return
+    }
     eofRequested = true
     if pending.isEmpty { shutdown(fd, Int32(SHUT_WR)) }
   }
 
-  /// Sockets can half-close.
-  public var canWriteEOF: Bool { true }
+  /// True for sockets (which half-close) and the write end of a pipe (which closes).
+  public var canWriteEOF: Bool { isSocket || !reads }
 
   /// Bytes queued and not yet taken by the kernel.
   public var writeBufferSize: Int { pending.byteCount }
@@ -204,6 +231,10 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
   // MARK: Selectable
 
   package func selectorReadable() {
+    guard reads else {
+      readerClosed()
+      return
+    }
     if let buffered = bufferedProtocol {
       readIntoProtocolBuffer(buffered)
       return
@@ -249,7 +280,14 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
     peerSentEOF = true
     updateInterest()
     let keepOpen = currentProtocol.eofReceived()
-    if !keepOpen { close() }
+    // A pipe has no write side to keep open.
+    if !keepOpen || !isSocket { close() }
+  }
+
+  /// The reader of a pipe went away (its write end reports read readiness then): whatever is
+  /// still queued can never be delivered.
+  private func readerClosed() {
+    finish(error: pending.isEmpty ? nil : SystemError("write", errno: EPIPE))
   }
 
   package func selectorWritable() {
@@ -258,7 +296,7 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
 
   /// Writes what is queued, finishes a requested half-close or close, and reports a drain.
   private func flush() {
-    switch pending.flush(fd: fd, isSocket: true, iovecs: resources.iovecs) {
+    switch pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs) {
     case .failed(let error):
       finish(error: error)
       return
@@ -279,11 +317,12 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
   // MARK: Lifecycle
 
   /// Registers the readiness the current state needs: reads while open, unpaused and before
-  /// EOF; writability while bytes are queued.
+  /// EOF (for a pipe's write end: always, to notice its reader going away); writability while
+  /// bytes are queued.
   private func updateInterest() {
     guard state != .closed else { return }
     var wanted: Interest = []
-    if state == .open && !readingPaused && !peerSentEOF { wanted.insert(.read) }
+    if watchesHangUp || (reads && state == .open && !readingPaused && !peerSentEOF) { wanted.insert(.read) }
     if !pending.isEmpty { wanted.insert(.write) }
     guard wanted != registeredInterest else { return }
     do {
@@ -326,3 +365,11 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
 final class ClosedProtocol: StreamProtocol, Sendable {
   static let shared = ClosedProtocol()
 }
+
+/// `write(2)`, reachable from a type that has a `write` method of its own.
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+  write(fd, bytes, count)
+}
+
+/// The stream transport of TCP and Unix-domain socket connections.
+public typealias SocketStreamTransport = DescriptorStreamTransport
