@@ -100,6 +100,11 @@ struct OutboundQueue {
     !transportPaused && stagedBytes + count <= stagingLimit
   }
 
+  /// Refuses every write from now on, as after `writeEOF`: for a connection that can only read.
+  mutating func refuseWrites() {
+    outputShut = true
+  }
+
   /// Queues a command behind every write issued before it; true when a drain must be scheduled.
   mutating func enqueue(_ command: Command) -> Bool {
     guard failure == nil, !closeQueued else { return false }

@@ -19,6 +19,15 @@ final class StreamBridge: StreamProtocol {
     self.buffers = buffers
   }
 
+  /// A bridge for a connection configured by `configuration`, and the protocol to hand its
+  /// transport: the bridge under the configured layers.
+  static func make(
+    loop: EventLoop, configuration: AsyncConnectionConfiguration
+  ) -> (bridge: StreamBridge, protocol: any StreamProtocol) {
+    let bridge = StreamBridge(loop: loop, buffers: ConnectionBuffers(configuration))
+    return (bridge, configuration.layers?(bridge) ?? bridge)
+  }
+
   // MARK: Protocol callbacks
 
   func connectionMade(_ transport: any StreamTransport) {

@@ -113,6 +113,12 @@ public final class AsyncConnection: Sendable {
     loop.execute { [bridge] in bridge.value.abort() }
   }
 
+  /// Makes every later write throw ``AsyncConnectionError/outputClosed``, for a connection
+  /// over a transport that can only read.
+  func refuseWrites() {
+    buffers.outbound.withLock { $0.refuseWrites() }
+  }
+
   /// The counters of the connection's buffers.
   package var statistics: ConnectionStatistics { buffers.statistics }
 

@@ -43,9 +43,9 @@ final class PendingOpen: @unchecked Sendable {
       return
     }
     let factory = { [self] () -> any StreamProtocol in
-      let made = StreamBridge(loop: loop, buffers: ConnectionBuffers(configuration))
-      bridge = made
-      return configuration.layers?(made) ?? made
+      let made = StreamBridge.make(loop: loop, configuration: configuration)
+      bridge = made.bridge
+      return made.protocol
     }
     let cancel = start(factory) { [self] result in complete(result) }
     if continuation != nil { cancelAttempt = cancel }

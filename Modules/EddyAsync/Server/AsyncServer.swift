@@ -24,12 +24,12 @@ public final class AsyncServer: Sendable {
     self.acceptedSink = sink
     self.server = try create {
       guard let loop = EventLoop.current else { preconditionFailure("protocols are made on a loop's thread") }
-      let bridge = StreamBridge(loop: loop, buffers: ConnectionBuffers(configuration))
-      bridge.onConnectionMade = { bridge in
+      let made = StreamBridge.make(loop: loop, configuration: configuration)
+      made.bridge.onConnectionMade = { bridge in
         let connection = AsyncConnection(bridge: bridge)
         if case .terminated = sink.yield(connection) { connection.abort() }
       }
-      return configuration.layers?(bridge) ?? bridge
+      return made.protocol
     }
   }
 
