@@ -16,4 +16,7 @@ package struct ConnectionStatistics: Sendable, Equatable {
   package var peakTransportBuffer = 0
   /// How often the transport paused the writers.
   package var writePauses = 0
+  /// How many received elements were dropped because the buffer was full and the transport
+  /// cannot pause reading (datagrams).
+  package var droppedElements = 0
 }

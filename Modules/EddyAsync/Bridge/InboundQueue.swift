@@ -1,16 +1,18 @@
 import DequeModule
-import EddyProtocols
 
 /// The received elements waiting for the consumer, the consumer waiting for them, and the
 /// decision when to pause and resume reading. A pure state machine: it lives in a lock shared
 /// by the loop (which feeds it) and the consuming task (which drains it).
-struct InboundQueue {
-  typealias Waiter = CheckedContinuation<ByteBuffer?, any Error>
+///
+/// A transport that can pause reading is paused at the high mark. One that cannot (a datagram
+/// socket) has its elements dropped, and counted, while the buffer is at the high mark.
+struct InboundQueue<Element: InboundElement> {
+  typealias Waiter = CheckedContinuation<Element?, any Error>
 
   /// What the consumer gets when it asks for the next element.
   enum Poll {
     /// An element; when `resumeReading` is set the caller must ask the loop to resume reading.
-    case element(ByteBuffer, resumeReading: Bool)
+    case element(Element, resumeReading: Bool)
     /// The sequence ended normally.
     case finished
     /// The sequence ends with this error.
@@ -25,6 +27,8 @@ struct InboundQueue {
     case deliver(Waiter)
     /// The element is buffered; pause reading when set.
     case buffered(pauseReading: Bool)
+    /// The buffer is full and reading cannot pause: the element is dropped.
+    case dropped
   }
 
   private enum End {
@@ -33,7 +37,8 @@ struct InboundQueue {
   }
 
   let limits: InboundBufferLimits
-  private var elements = Deque<ByteBuffer>()
+  private let canPauseReading: Bool
+  private var elements = Deque<Element>()
   private var bytes = 0
   private var end: End?
   private var waiter: Waiter?
@@ -41,39 +46,39 @@ struct InboundQueue {
   private var resumeRequested = false
   private(set) var statistics = ConnectionStatistics()
 
-  init(limits: InboundBufferLimits) { self.limits = limits }
+  init(limits: InboundBufferLimits, canPauseReading: Bool = true) {
+    self.limits = limits
+    self.canPauseReading = canPauseReading
+  }
 
   private var amount: Int { limits.unit == .bytes ? bytes : elements.count }
 
   /// Records an element received by the loop.
-  mutating func receive(_ data: ByteBuffer) -> Arrival {
+  mutating func receive(_ element: Element) -> Arrival {
     if let waiter {
       self.waiter = nil
       return .deliver(waiter)
     }
-    elements.append(Self.compacted(data))
-    bytes += data.readableBytes
+    if !canPauseReading && amount >= limits.high {
+      statistics.droppedElements += 1
+      return .dropped
+    }
+    elements.append(element.compacted())
+    bytes += element.byteCount
     statistics.peakInboundBytes = max(statistics.peakInboundBytes, bytes)
     statistics.peakInboundElements = max(statistics.peakInboundElements, elements.count)
-    guard !readingPaused, amount >= limits.high else { return .buffered(pauseReading: false) }
+    guard canPauseReading, !readingPaused, amount >= limits.high else {
+      return .buffered(pauseReading: false)
+    }
     readingPaused = true
     statistics.readPauses += 1
     return .buffered(pauseReading: true)
   }
 
-  /// A buffered element keeps only the memory it needs, not the whole receive buffer it may be
-  /// a small slice of, so the byte bound is a bound on memory too.
-  private static func compacted(_ data: ByteBuffer) -> ByteBuffer {
-    guard data.capacity > 2 * data.readableBytes + 1024 else { return data }
-    var copy = ByteBuffer(capacity: data.readableBytes)
-    copy.writeBuffer(data)
-    return copy
-  }
-
   /// Takes the next element or the end, if there is one.
   mutating func poll() -> Poll {
     if let first = elements.popFirst() {
-      bytes -= first.readableBytes
+      bytes -= first.byteCount
       let resume = readingPaused && !resumeRequested && amount <= limits.low
       if resume { resumeRequested = true }
       return .element(first, resumeReading: resume)
@@ -122,5 +127,16 @@ struct InboundQueue {
     guard let waiter else { return nil }
     self.waiter = nil
     return (waiter, poll())
+  }
+}
+
+extension InboundQueue {
+  /// Resumes a waiting consumer with what a poll found.
+  static func resume(_ waiter: Waiter, with poll: Poll) {
+    switch poll {
+    case .element(let element, _): waiter.resume(returning: element)
+    case .finished, .empty: waiter.resume(returning: nil)
+    case .failed(let error): waiter.resume(throwing: error)
+    }
   }
 }

@@ -1,5 +1,4 @@
 import DequeModule
-import EddyProtocols
 
 /// Everything written to an ``AsyncConnection`` that the loop has not yet handed to the
 /// transport, in one FIFO, with the writers waiting on it. A pure state machine: it lives in a
@@ -10,7 +9,7 @@ import EddyProtocols
 /// within the staging limit; otherwise it waits, and is resumed when the loop hands its bytes to
 /// the transport. The loop hands nothing over while the transport is paused (unless closing),
 /// so a producer can never outrun the peer.
-struct OutboundQueue {
+struct OutboundQueue<Element: QueueElement> {
   typealias Waiter = CheckedContinuation<Void, any Error>
 
   /// A request to perform after the bytes queued before it.
@@ -22,7 +21,7 @@ struct OutboundQueue {
   }
 
   private struct Entry {
-    var data: ByteBuffer
+    var element: Element?
     var command: Command?
     var id: UInt64
     var waiter: Waiter?
@@ -43,11 +42,11 @@ struct OutboundQueue {
   /// One batch for the loop: bytes to write, writers to resume once written, and the command
   /// that ended the batch.
   struct Batch {
-    var buffers: [ByteBuffer] = []
+    var elements: [Element] = []
     var waiters: [Waiter] = []
     var command: Command?
 
-    var isEmpty: Bool { buffers.isEmpty && command == nil }
+    var isEmpty: Bool { elements.isEmpty && command == nil }
   }
 
   let stagingLimit: Int
@@ -65,26 +64,26 @@ struct OutboundQueue {
 
   /// Queues `data` if the writer may go on at once: the transport is not paused and the queue
   /// stays within the staging limit. Otherwise nothing is queued and the writer must wait.
-  mutating func offer(_ data: ByteBuffer) -> Offer {
+  mutating func offer(_ element: Element) -> Offer {
     if let refusal { return .refused(refusal) }
-    guard mayProceed(adding: data.readableBytes) else {
+    guard mayProceed(adding: element.byteCount) else {
       nextID &+= 1
       return .mustWait(id: nextID)
     }
-    append(Entry(data: data, id: 0))
+    append(Entry(element: element, id: 0))
     return .queued(scheduleDrain: claimDrain())
   }
 
   /// Queues `data` for a writer that was told to wait: with `waiter` kept when it still must,
   /// without when it may now go on (`queued`: the caller resumes it). A cancelled task is refused.
-  mutating func offer(_ data: ByteBuffer, id: UInt64, waiter: Waiter, cancelled: Bool) -> Offer {
+  mutating func offer(_ element: Element, id: UInt64, waiter: Waiter, cancelled: Bool) -> Offer {
     if let refusal { return .refused(refusal) }
-    if mayProceed(adding: data.readableBytes) {
-      append(Entry(data: data, id: 0))
+    if mayProceed(adding: element.byteCount) {
+      append(Entry(element: element, id: 0))
       return .queued(scheduleDrain: claimDrain())
     }
     if cancelled { return .refused(CancellationError()) }
-    append(Entry(data: data, id: id, waiter: waiter))
+    append(Entry(element: element, id: id, waiter: waiter))
     statistics.writerSuspensions += 1
     return .waiting(scheduleDrain: claimDrain())
   }
@@ -111,13 +110,13 @@ struct OutboundQueue {
     if command == .writeEOF && outputShut { return false }
     outputShut = true
     if command == .close { closeQueued = true }
-    append(Entry(data: ByteBuffer(), command: command, id: 0))
+    append(Entry(element: nil, command: command, id: 0))
     return claimDrain()
   }
 
   private mutating func append(_ entry: Entry) {
     entries.append(entry)
-    stagedBytes += entry.data.readableBytes
+    stagedBytes += entry.element?.byteCount ?? 0
     statistics.peakStagedBytes = max(statistics.peakStagedBytes, stagedBytes)
   }
 
@@ -133,7 +132,7 @@ struct OutboundQueue {
   /// everything goes to the transport, which flushes before closing). An empty batch ends the
   /// drain. `transportBuffer` is the transport's write buffer size, recorded for diagnostics.
   mutating func takeBatch(into batch: inout Batch, transportBuffer: Int) {
-    batch.buffers.removeAll(keepingCapacity: true)
+    batch.elements.removeAll(keepingCapacity: true)
     batch.waiters.removeAll(keepingCapacity: true)
     batch.command = nil
     statistics.peakTransportBuffer = max(statistics.peakTransportBuffer, transportBuffer)
@@ -142,8 +141,10 @@ struct OutboundQueue {
       return
     }
     while let entry = entries.popFirst() {
-      stagedBytes -= entry.data.readableBytes
-      if !entry.data.isEmpty { batch.buffers.append(entry.data) }
+      if let element = entry.element {
+        stagedBytes -= element.byteCount
+        batch.elements.append(element)
+      }
       if let waiter = entry.waiter { batch.waiters.append(waiter) }
       if let command = entry.command {
         batch.command = command

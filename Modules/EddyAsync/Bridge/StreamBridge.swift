@@ -6,15 +6,15 @@ import EddyReactor
 /// behind and catches up, and hands queued writes to the transport while it is not paused.
 final class StreamBridge: StreamProtocol {
   let loop: EventLoop
-  let buffers: ConnectionBuffers
+  let buffers: StreamBuffers
   /// The transport (or the top codec layer), from `connectionMade` until `connectionLost`.
   private(set) var transport: (any StreamTransport)?
   /// Called once with the bridge when the connection is made.
   var onConnectionMade: ((StreamBridge) -> Void)?
-  private var batch = OutboundQueue.Batch()
+  private var batch = OutboundQueue<ByteBuffer>.Batch()
   private var isDraining = false
 
-  init(loop: EventLoop, buffers: ConnectionBuffers) {
+  init(loop: EventLoop, buffers: StreamBuffers) {
     self.loop = loop
     self.buffers = buffers
   }
@@ -24,7 +24,7 @@ final class StreamBridge: StreamProtocol {
   static func make(
     loop: EventLoop, configuration: AsyncConnectionConfiguration
   ) -> (bridge: StreamBridge, protocol: any StreamProtocol) {
-    let bridge = StreamBridge(loop: loop, buffers: ConnectionBuffers(configuration))
+    let bridge = StreamBridge(loop: loop, buffers: StreamBuffers(configuration))
     return (bridge, configuration.layers?(bridge) ?? bridge)
   }
 
@@ -42,6 +42,8 @@ final class StreamBridge: StreamProtocol {
       waiter.resume(returning: data)
     case .buffered(let pauseReading):
       if pauseReading { transport?.pauseReading() }
+    case .dropped:
+      preconditionFailure("a stream's reading pauses, so its elements are never dropped")
     }
   }
 
@@ -49,7 +51,7 @@ final class StreamBridge: StreamProtocol {
   /// write, and closes when it closes the connection.
   func eofReceived() -> Bool {
     if let (waiter, poll) = buffers.inbound.withLock({ $0.finish(error: nil) }) {
-      Self.resume(waiter, with: poll)
+      InboundQueue.resume(waiter, with: poll)
     }
     return true
   }
@@ -57,7 +59,7 @@ final class StreamBridge: StreamProtocol {
   func connectionLost(_ error: (any Error)?) {
     transport = nil
     if let (waiter, poll) = buffers.inbound.withLock({ $0.finish(error: error) }) {
-      Self.resume(waiter, with: poll)
+      InboundQueue.resume(waiter, with: poll)
     }
     let writeError = error ?? AsyncConnectionError.closed
     for waiter in buffers.outbound.withLock({ $0.fail(writeError) }) {
@@ -88,10 +90,10 @@ final class StreamBridge: StreamProtocol {
       }
       if batch.isEmpty { return }
       if let transport {
-        if batch.buffers.count == 1 {
-          transport.write(batch.buffers[0])
-        } else if !batch.buffers.isEmpty {
-          transport.write(contentsOf: batch.buffers)
+        if batch.elements.count == 1 {
+          transport.write(batch.elements[0])
+        } else if !batch.elements.isEmpty {
+          transport.write(contentsOf: batch.elements)
         }
         switch batch.command {
         case .writeEOF: transport.writeEOF()
@@ -112,12 +114,7 @@ final class StreamBridge: StreamProtocol {
   func abort() {
     transport?.abort()
   }
-
-  static func resume(_ waiter: InboundQueue.Waiter, with poll: InboundQueue.Poll) {
-    switch poll {
-    case .element(let element, _): waiter.resume(returning: element)
-    case .finished, .empty: waiter.resume(returning: nil)
-    case .failed(let error): waiter.resume(throwing: error)
-    }
-  }
 }
+
+/// The buffers of a byte stream: chunks or frames in, bytes or frames out.
+typealias StreamBuffers = ConnectionBuffers<ByteBuffer, ByteBuffer>

@@ -25,48 +25,8 @@ extension AsyncConnection {
       ///   `CancellationError` when the task is cancelled while waiting, which aborts the
       ///   connection.
       public mutating func next() async throws -> ByteBuffer? {
-        try await connection.receive()
+        try await connection.buffers.receive(for: connection)
       }
-    }
-  }
-
-  /// The next inbound element, waiting for one if needed. A cancelled task aborts the
-  /// connection and gets `CancellationError`, even when elements are buffered.
-  func receive() async throws -> ByteBuffer? {
-    if Task.isCancelled {
-      abort()
-      throw CancellationError()
-    }
-    switch buffers.inbound.withLock({ $0.poll() }) {
-    case .element(let element, let resumeReading):
-      if resumeReading { requestResumeReading() }
-      return element
-    case .finished:
-      return nil
-    case .failed(let error):
-      throw error
-    case .empty:
-      break
-    }
-    return try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<ByteBuffer?, any Error>) in
-        let poll = buffers.inbound.withLock { $0.poll(orWait: waiter, cancelled: Task.isCancelled) }
-        switch poll {
-        case .empty:
-          return
-        case .element(_, let resumeReading):
-          if resumeReading { requestResumeReading() }
-        case .failed(let error):
-          if error is CancellationError { abort() }
-        case .finished:
-          break
-        }
-        StreamBridge.resume(waiter, with: poll)
-      }
-    } onCancel: {
-      guard let waiter = buffers.inbound.withLock({ $0.takeWaiter() }) else { return }
-      waiter.resume(throwing: CancellationError())
-      abort()
     }
   }
 }

@@ -16,14 +16,14 @@ import EddyReactor
 /// A connection is `Sendable`; every call is safe from any task. Its transport stays on its
 /// event loop's thread, and every call into the transport hops there. The connection closes
 /// when the last reference to it goes away.
-public final class AsyncConnection: Sendable {
+public final class AsyncConnection: Sendable, LoopRequests {
   /// The loop the transport lives on.
   public let loop: EventLoop
   /// The local address, when the transport has one.
   public let localAddress: SocketAddress?
   /// The peer's address, when the transport has one.
   public let peerAddress: SocketAddress?
-  let buffers: ConnectionBuffers
+  let buffers: StreamBuffers
   private let bridge: LoopBound<StreamBridge>
 
   /// Wraps a bridge whose connection has been made; call on its loop's thread.
@@ -55,41 +55,7 @@ public final class AsyncConnection: Sendable {
   ///   ended the connection, or `CancellationError`.
   public func write(_ data: ByteBuffer) async throws {
     guard !data.isEmpty else { return }
-    let id: UInt64
-    switch buffers.outbound.withLock({ $0.offer(data) }) {
-    case .queued(let scheduleDrain):
-      if scheduleDrain { requestDrain() }
-      return
-    case .refused(let error):
-      throw error
-    case .mustWait(let waitID):
-      id = waitID
-    case .waiting:
-      preconditionFailure("an offer without a waiter never waits")
-    }
-    try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
-        let offer = buffers.outbound.withLock {
-          $0.offer(data, id: id, waiter: waiter, cancelled: Task.isCancelled)
-        }
-        switch offer {
-        case .queued(let scheduleDrain):
-          if scheduleDrain { requestDrain() }
-          waiter.resume()
-        case .waiting(let scheduleDrain):
-          if scheduleDrain { requestDrain() }
-        case .refused(let error):
-          waiter.resume(throwing: error)
-          if error is CancellationError { abort() }
-        case .mustWait:
-          preconditionFailure("an offer with a waiter never asks to wait")
-        }
-      }
-    } onCancel: {
-      guard let waiter = buffers.outbound.withLock({ $0.takeWaiter(id: id) }) else { return }
-      waiter.resume(throwing: CancellationError())
-      abort()
-    }
+    try await buffers.send(data, for: self)
   }
 
   /// Shuts the write side once everything written before has been sent; reading goes on.
@@ -107,9 +73,7 @@ public final class AsyncConnection: Sendable {
   /// Closes at once, dropping what waits to be sent; waiting writers get
   /// ``AsyncConnectionError/closed``.
   public func abort() {
-    for waiter in buffers.outbound.withLock({ $0.fail(AsyncConnectionError.closed) }) {
-      waiter.resume(throwing: AsyncConnectionError.closed)
-    }
+    buffers.failWriters(AsyncConnectionError.closed)
     loop.execute { [bridge] in bridge.value.abort() }
   }
 
@@ -122,11 +86,12 @@ public final class AsyncConnection: Sendable {
   /// The counters of the connection's buffers.
   package var statistics: ConnectionStatistics { buffers.statistics }
 
-  private func enqueue(_ command: OutboundQueue.Command) {
-    if buffers.outbound.withLock({ $0.enqueue(command) }) { requestDrain() }
+  private func enqueue(_ command: OutboundQueue<ByteBuffer>.Command) {
+    buffers.enqueue(command, for: self)
   }
 
-  private func requestDrain() {
+  /// Asks the loop to hand queued writes to the transport.
+  func requestDrain() {
     loop.execute { [bridge] in bridge.value.drain() }
   }
 
