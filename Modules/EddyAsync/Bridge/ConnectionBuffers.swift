@@ -6,9 +6,11 @@ final class ConnectionBuffers<Received: InboundElement, Sent: QueueElement>: Sen
   let inbound: Locked<InboundQueue<Received>>
   let outbound: Locked<OutboundQueue<Sent>>
 
-  init(_ configuration: AsyncConnectionConfiguration, canPauseReading: Bool = true) {
-    inbound = Locked(InboundQueue(limits: configuration.inboundLimits, canPauseReading: canPauseReading))
-    outbound = Locked(OutboundQueue(stagingLimit: configuration.stagingLimit))
+  /// Buffers bounded by `inboundLimits` and `stagingLimit`; received elements are dropped at
+  /// the high mark when the transport cannot pause reading.
+  init(inboundLimits: InboundBufferLimits, stagingLimit: Int, canPauseReading: Bool) {
+    inbound = Locked(InboundQueue(limits: inboundLimits, canPauseReading: canPauseReading))
+    outbound = Locked(OutboundQueue(stagingLimit: stagingLimit))
   }
 
   /// Both queues' counters.

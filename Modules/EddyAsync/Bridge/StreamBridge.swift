@@ -24,7 +24,10 @@ final class StreamBridge: StreamProtocol {
   static func make(
     loop: EventLoop, configuration: AsyncConnectionConfiguration
   ) -> (bridge: StreamBridge, protocol: any StreamProtocol) {
-    let bridge = StreamBridge(loop: loop, buffers: StreamBuffers(configuration))
+    let buffers = StreamBuffers(
+      inboundLimits: configuration.inboundLimits, stagingLimit: configuration.stagingLimit,
+      canPauseReading: true)
+    let bridge = StreamBridge(loop: loop, buffers: buffers)
     return (bridge, configuration.layers?(bridge) ?? bridge)
   }
 
