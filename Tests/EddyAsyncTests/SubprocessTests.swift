@@ -53,6 +53,21 @@ import Testing
     }
   }
 
+  /// The subprocess example of docs/async.md: lines through `sort`.
+  @Test func sortSortsLines() async throws {
+    try await withGroup { group in
+      let loop = group.loops[0]
+      let lines = AsyncConnectionConfiguration(layers: CodecStack(layers: [.line(LineCodec())]).wrap)
+      let child = try await loop.subprocessExec(argv: ["sort"], configuration: lines)
+      for word in ["pear", "apple", "fig"] { try await child.stdin!.write(ByteBuffer(string: word)) }
+      child.stdin!.writeEOF()
+      var sorted: [String] = []
+      for try await line in child.stdout!.inbound { sorted.append(line.string) }
+      #expect(sorted == ["apple", "fig", "pear"])
+      #expect(try await child.wait() == 0)
+    }
+  }
+
   /// A consumer that falls behind a child writing as fast as it can pauses the pipe: the
   /// inbound buffer stays within its bound and every byte arrives.
   @Test func aSlowConsumerPausesTheChild() async throws {
