@@ -1,6 +1,6 @@
 # Eddy: the two commands a fresh machine needs are `make demo` and `make test`.
 SWIFT        ?= swift
-APT_PACKAGES := zlib1g-dev libssl-dev python3 python3-venv procps
+APT_PACKAGES := zlib1g-dev libssl-dev openssl python3 python3-venv procps
 FORMAT_PATHS := Package.swift Modules Tests Tools Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks
 
 .PHONY: setup build test lint format demo bench compare clean

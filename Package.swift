@@ -37,6 +37,8 @@ let package = Package(
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
     .library(name: "EddyCodecs", targets: ["EddyCodecs"]),
     .library(name: "EddyTesting", targets: ["EddyTesting"]),
+    .library(name: "EddyTLS", targets: ["EddyTLS"]),
+    .library(name: "EddyTLSReactor", targets: ["EddyTLSReactor"]),
     .library(name: "EddyAsync", targets: ["EddyAsync"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
   ],
@@ -49,6 +51,9 @@ let package = Package(
     // System shims
     .target(name: "CEddySystem", path: "Modules/CEddySystem"),
     .systemLibrary(name: "CZlib", path: "Modules/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "CEddyOpenSSL", path: "Modules/CEddyOpenSSL",
+      linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
 
     // Libraries, bottom up
     module("EddyReactor", ["CEddySystem", deque, heap, logging]),
@@ -56,10 +61,12 @@ let package = Package(
     module("EddyTransports", ["CEddySystem", "EddyReactor", "EddyProtocols", deque]),
     module("EddyCodecs", ["CZlib", "EddyProtocols"]),
     module("EddyTesting", ["EddyProtocols"]),
+    module("EddyTLS", ["CEddyOpenSSL", "EddyProtocols", deque, logging]),
+    module("EddyTLSReactor", ["EddyTLS", "EddyReactor"]),
     module("EddyAsync", ["EddyReactor", "EddyProtocols", "EddyTransports", deque]),
 
     // Tools
-    tool("echo-server", ["EddyTransports", "EddyCodecs"]),
+    tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor"]),
 
     // Tests
     tests("EddyReactorTests", ["EddyReactor"]),
@@ -67,6 +74,9 @@ let package = Package(
     tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
     tests("EddyTestingTests", ["EddyTesting", "EddyProtocols"]),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
+    tests(
+      "EddyTLSTests",
+      ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),
     tests("EddyAsyncTests", ["EddyAsync", "EddyCodecs"]),
   ]
 )

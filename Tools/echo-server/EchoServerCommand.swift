@@ -2,6 +2,8 @@ import ArgumentParser
 import EddyCodecs
 import EddyProtocols
 import EddyReactor
+import EddyTLS
+import EddyTLSReactor
 import EddyTransports
 
 #if canImport(Glibc)
@@ -38,9 +40,18 @@ struct EchoServerCommand: ParsableCommand {
   @Option(name: .customLong("max-frame"), help: "Largest frame accepted, in bytes.")
   var maxFrame = 16 * 1024 * 1024
 
+  @Option(name: .customLong("tls-cert"), help: "Serve TLS with this PEM certificate chain (needs --tls-key).")
+  var tlsCertificate: String?
+
+  @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+  var tlsKey: String?
+
   func validate() throws {
     guard loops >= 1 else { throw ValidationError("--loops must be at least 1") }
     guard maxFrame >= 0 else { throw ValidationError("--max-frame must not be negative") }
+    guard (tlsCertificate == nil) == (tlsKey == nil) else {
+      throw ValidationError("--tls-cert and --tls-key go together")
+    }
     _ = try stack()
   }
 
@@ -53,15 +64,23 @@ struct EchoServerCommand: ParsableCommand {
     }
   }
 
+  /// Echo under the codec stack, under TLS when a certificate was given.
+  func protocolFactory(_ stack: CodecStack) throws -> @Sendable () -> any StreamProtocol {
+    guard let tlsCertificate, let tlsKey else { return { stack.wrap(EchoProtocol()) } }
+    let context = try TLSContext(.server(certificatePath: tlsCertificate, keyPath: tlsKey, timer: .eventLoop))
+    return TLSLayer.factory(context: context) { stack.wrap(EchoProtocol()) }
+  }
+
   func run() throws {
     let stack = try stack()
     let shutdown = try ShutdownOnSignal()
     let group = try EventLoopGroup(loops: loops, name: "echo")
+    let factory = try protocolFactory(stack)
     let server =
       if let unix {
-        try group.createUnixServer(path: unix) { stack.wrap(EchoProtocol()) }
+        try group.createUnixServer(path: unix, protocolFactory: factory)
       } else {
-        try group.createServer(host: host, port: port) { stack.wrap(EchoProtocol()) }
+        try group.createServer(host: host, port: port, protocolFactory: factory)
       }
     print("listening on \(server.addresses[0])")
     fflush(nil)

@@ -1,0 +1,130 @@
+import EddyProtocols
+import EddyReactor
+import EddyTLS
+import EddyTLSReactor
+import EddyTransports
+import Logging
+import Synchronization
+import Testing
+
+/// Polls `condition` every few milliseconds until it holds or `seconds` pass; returns whether it held.
+@discardableResult
+func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+  while ContinuousClock.now < deadline {
+    if condition() { return true }
+    try? await Task.sleep(for: .milliseconds(5))
+  }
+  return condition()
+}
+
+/// Runs `body` with a one-loop group that is shut down afterwards.
+@discardableResult
+func withLoop<Result>(_ body: (EventLoop) async throws -> Result) async throws -> Result {
+  let group = try EventLoopGroup(loops: 1, name: "tls-test")
+  defer { group.shutdown() }
+  return try await body(group.loops[0])
+}
+
+/// Connects from `loop` to 127.0.0.1:`port` with a protocol made by `factory`; returns once
+/// the TCP connection is made (the TLS handshake may still be running).
+func connect(_ loop: EventLoop, port: Int, _ factory: @escaping @Sendable () -> any StreamProtocol)
+  async throws
+{
+  try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    loop.execute {
+      loop.createConnection(host: "127.0.0.1", port: port, protocolFactory: factory) { result in
+        continuation.resume(with: result.map { _ in () }.mapError { $0 as any Error })
+      }
+    }
+  }
+}
+
+/// The handshake failures a layer reported.
+final class FailureLog: Sendable {
+  private let failures = Mutex<[TLSError]>([])
+
+  func record(_ error: TLSError) { failures.withLock { $0.append(error) } }
+
+  var all: [TLSError] { failures.withLock { $0 } }
+
+  /// A handler for `onHandshakeFailure`.
+  var handler: @Sendable (TLSError) -> Void { { [self] in record($0) } }
+}
+
+/// Log messages captured from a ``Logger`` made by ``logger``.
+final class CapturedLog: Sendable {
+  private let messages = Mutex<[(Logger.Level, String)]>([])
+
+  var logger: Logger {
+    Logger(label: "eddy.tls.test") { _ in Capture(log: self) }
+  }
+
+  var warnings: [String] { messages.withLock { $0.filter { $0.0 == .warning }.map(\.1) } }
+
+  fileprivate func append(_ level: Logger.Level, _ message: String) {
+    messages.withLock { $0.append((level, message)) }
+  }
+
+  private struct Capture: LogHandler {
+    let log: CapturedLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+      get { metadata[key] }
+      set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+      log.append(event.level, "\(event.message)")
+    }
+  }
+}
+
+/// Contexts over the run's test certificates.
+enum Contexts {
+  static var certificates: TestCertificates { .shared }
+
+  /// A server presenting `certificate` (a name from `make_tls_certs.sh`).
+  static func server(
+    _ certificate: String = "server", _ configure: (inout TLSConfiguration) -> Void = { _ in }
+  ) throws -> TLSContext {
+    var configuration = TLSConfiguration.server(
+      certificatePath: certificates.path("\(certificate).pem"),
+      keyPath: certificates.path("\(certificate).key"), timer: .eventLoop)
+    configure(&configuration)
+    return try TLSContext(configuration)
+  }
+
+  /// A client trusting the test CA and expecting `serverName`.
+  static func client(
+    serverName: String? = "localhost", _ configure: (inout TLSConfiguration) -> Void = { _ in }
+  ) throws -> TLSContext {
+    var configuration = TLSConfiguration.client(
+      caPath: certificates.path("ca.pem"), serverName: serverName, timer: .eventLoop)
+    configure(&configuration)
+    return try TLSContext(configuration)
+  }
+}
+
+/// The protocols a server made, in order; touched only on the server loop's thread.
+final class Made<Element: AnyObject>: @unchecked Sendable {
+  var items: [Element] = []
+
+  func add(_ item: Element) -> Element {
+    items.append(item)
+    return item
+  }
+}
+
+/// Starts `Tests/Interop/tls_peer.py` with `arguments`.
+func pythonPeer(_ arguments: [String]) throws -> ChildProcess {
+  try ChildProcess(["python3", TestCertificates.interopDirectory + "/tls_peer.py"] + arguments)
+}
+
+/// The port in a peer's first line "port N" or "ACCEPT host:N".
+func announcedPort(_ peer: ChildProcess, prefix: String) -> Int? {
+  guard let line = peer.line(startingWith: prefix) else { return nil }
+  return Int(line.split(whereSeparator: { $0 == " " || $0 == ":" }).last ?? "")
+}
