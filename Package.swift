@@ -77,6 +77,6 @@ let package = Package(
     tests(
       "EddyTLSTests",
       ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),
-    tests("EddyAsyncTests", ["EddyAsync", "EddyCodecs"]),
+    tests("EddyAsyncTests", ["EddyAsync", "EddyCodecs", "EddyTLS", "EddyTLSReactor"]),
   ]
 )
