@@ -30,6 +30,25 @@ import Testing
     }
   }
 
+  /// Under a codec an empty write is an empty frame, and goes out as one.
+  @Test func anEmptyWriteIsAnEmptyFrame() async throws {
+    try await withGroup(loops: 2) { group in
+      let server = try await group.loops[0].listen(host: "127.0.0.1", port: 0, configuration: Self.lines)
+      let serving = Task {
+        try await server.serve { connection in
+          try await connection.write(ByteBuffer())
+          try await connection.write("x")
+        }
+      }
+      let raw = try await group.loops[1].connect(host: "127.0.0.1", port: server.port!)
+      var received = ""
+      for try await chunk in raw.inbound { received += chunk.string }
+      #expect(received == "\nx\n")
+      server.close()
+      try await serving.value
+    }
+  }
+
   /// A codec error ends the sequence by throwing it, after the frames decoded before it.
   @Test func aCodecErrorEndsTheSequenceWithIt() async throws {
     try await withGroup(loops: 2) { group in

@@ -43,7 +43,8 @@ public final class AsyncConnection: Sendable, LoopRequests {
   /// aborts the connection.
   public var inbound: Inbound { Inbound(connection: self) }
 
-  /// Writes `data` after everything written before it.
+  /// Writes `data` after everything written before it: bytes on a raw stream, one frame under
+  /// a codec stack (where an empty frame is a frame too).
   ///
   /// Returns at once while the transport keeps up; suspends while the transport is paused (its
   /// write buffer over the high-water mark) or too many bytes wait for the loop, and returns
@@ -54,7 +55,6 @@ public final class AsyncConnection: Sendable, LoopRequests {
   /// - Throws: ``AsyncConnectionError`` after ``close()`` or ``writeEOF()``, the error that
   ///   ended the connection, or `CancellationError`.
   public func write(_ data: ByteBuffer) async throws {
-    guard !data.isEmpty else { return }
     try await buffers.send(data, for: self)
   }
 

@@ -2,7 +2,8 @@
 ///
 /// Reading from the transport pauses as soon as the buffer holds `high` or more and resumes once
 /// the consumer has taken it down to `low` or less. Counted in elements (chunks or frames), the
-/// buffer never holds more than `high`; counted in bytes, never more than `high` plus one chunk.
+/// buffer never holds more than `high`; counted in bytes, never more than `high` plus one
+/// element.
 public struct InboundBufferLimits: Sendable, Equatable {
   /// What the marks count.
   public enum Unit: Sendable, Equatable {
