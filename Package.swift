@@ -39,13 +39,16 @@ let package = Package(
     .library(name: "EddyTesting", targets: ["EddyTesting"]),
     .library(name: "EddyTLS", targets: ["EddyTLS"]),
     .library(name: "EddyTLSReactor", targets: ["EddyTLSReactor"]),
+    .library(name: "EddyLoadGen", targets: ["EddyLoadGen"]),
     .library(name: "EddyAsync", targets: ["EddyAsync"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
+    .executable(name: "loadgen", targets: ["loadgen"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
   ],
   targets: [
     // System shims
@@ -54,6 +57,7 @@ let package = Package(
     .target(
       name: "CEddyOpenSSL", path: "Modules/CEddyOpenSSL",
       linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+    .target(name: "CEddyPacing", path: "Modules/CEddyPacing"),
 
     // Libraries, bottom up
     module("EddyReactor", ["CEddySystem", deque, heap, logging]),
@@ -63,10 +67,17 @@ let package = Package(
     module("EddyTesting", ["EddyProtocols"]),
     module("EddyTLS", ["CEddyOpenSSL", "EddyProtocols", deque, logging]),
     module("EddyTLSReactor", ["EddyTLS", "EddyReactor"]),
+    module(
+      "EddyLoadGen",
+      [
+        "CEddyPacing", "EddyCodecs", "EddyReactor", "EddyProtocols", "EddyTransports", "EddyTLS",
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+      ]),
     module("EddyAsync", ["EddyReactor", "EddyProtocols", "EddyTransports", deque]),
 
     // Tools
     tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor"]),
+    tool("loadgen", ["EddyLoadGen", "EddyReactor", "EddyTLS", "EddyTLSReactor"]),
 
     // Tests
     tests("EddyReactorTests", ["EddyReactor"]),
@@ -74,6 +85,7 @@ let package = Package(
     tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
     tests("EddyTestingTests", ["EddyTesting", "EddyProtocols"]),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
+    tests("EddyLoadGenTests", ["EddyLoadGen", "EddyCodecs", "EddyTransports"]),
     tests(
       "EddyTLSTests",
       ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),

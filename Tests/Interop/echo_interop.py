@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives Eddy's echo-server with Python's standard library, a peer not written in Swift.
 
-Usage: echo_interop.py PATH/TO/echo-server
+Usage: echo_interop.py PATH/TO/echo-server [PATH/TO/loadgen]
 Each check starts a fresh server, talks to it over loopback, and stops it by its PID.
 """
 import os
@@ -16,6 +16,7 @@ import time
 import zlib
 
 SERVER = sys.argv[1]
+LOADGEN = sys.argv[2] if len(sys.argv) > 2 else None
 TIMEOUT = 10
 
 
@@ -309,7 +310,30 @@ def check_tls_under_every_stack():
             assert server.stop() == 0
 
 
+def check_loadgen_over_tls():
+    if LOADGEN is None:
+        return
+    certs = tempfile.mkdtemp(prefix="eddy-certs-")
+    subprocess.run(["sh", os.path.join(os.path.dirname(__file__), "make_tls_certs.sh"), certs], check=True)
+    server = Server("--codec", "zlib,line", "--tls-cert", os.path.join(certs, "server.pem"),
+                    "--tls-key", os.path.join(certs, "server.key"))
+    try:
+        common = [LOADGEN, str(server.port), "--codec", "zlib,line", "--connections", "4", "--loops", "1",
+                  "--tls", "--tls-server-name", "localhost", "--quiet"]
+        good = subprocess.run(common + ["--tls-ca", os.path.join(certs, "ca.pem"), "--requests", "2000",
+                                        "--verify", "--json"], capture_output=True, text=True, timeout=60)
+        assert good.returncode == 0, f"loadgen --tls failed: {good.stderr}"
+        report = good.stdout.strip().splitlines()[-1]
+        assert '"sent":2000' in report and '"received":2000' in report, report
+        rogue = subprocess.run(common + ["--tls-ca", os.path.join(certs, "rogue-ca.pem"), "--duration", "1"],
+                               capture_output=True, text=True, timeout=60)
+        assert rogue.returncode != 0 and "verification failed" in rogue.stderr, rogue.stderr
+    finally:
+        assert server.stop() == 0
+
+
 CHECKS = [
+    check_loadgen_over_tls,
     check_tls_under_every_stack,
     check_every_stack_round_trips,
     check_zlib_stream_round_trips,

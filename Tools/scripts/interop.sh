@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="$(swift build --show-bin-path)"
-python3 Tests/Interop/echo_interop.py "$bin/echo-server"
+python3 Tests/Interop/echo_interop.py "$bin/echo-server" "$bin/loadgen"

@@ -1,0 +1,93 @@
+/// Everything a load run needs: where, how many connections, how long, how hard, and with what
+/// messages. The defaults are those of the `loadgen` command.
+public struct LoadConfiguration: Sendable {
+  /// Where the load goes.
+  public var target: LoadTarget
+  /// Connections opened (with a ramp: the number reached at the last step).
+  public var connections = 16
+  /// Event loops (threads) the connections are spread over; never more than `connections`.
+  public var loops = 1
+  /// The measured window; with ``requests`` as well, a time limit. nil: no time limit.
+  public var duration: Duration? = .seconds(10)
+  /// Messages sent in total, then the run ends. nil: send until ``duration`` ends.
+  public var requests: Int?
+  /// Load applied before the measured window; nothing sent in it is counted.
+  public var warmup: Duration = .zero
+  /// Messages per second in total on a fixed schedule (open loop); nil for a closed loop.
+  public var rate: Double?
+  /// Messages outstanding per connection in a closed loop.
+  public var pipeline = 1
+  /// The bytes of every message.
+  public var payload: [UInt8] = LoadConfiguration.defaultPayload(size: 64)
+  /// The codec stack, from the wire upward (`raw`, `line`, `length-prefix`, `zlib`, …).
+  public var codec = "raw"
+  /// The largest frame the codec stack accepts, in bytes.
+  public var maxFrame = 16 * 1024 * 1024
+  /// TLS under the codec stack, or nil for plain connections.
+  public var tls: LoadTLS?
+  /// Compare every echoed byte with what was sent.
+  public var verify = false
+  /// Whether replies are expected.
+  public var mode = LoadMode.echo
+  /// New connections per second in total; nil: all at once.
+  public var connectRate: Double?
+  /// The longest one connection attempt may take.
+  public var connectTimeout: Duration = .seconds(10)
+  /// A client behaviour to apply, if any.
+  public var scenario: LoadScenario?
+  /// Add connections in steps instead of all at once; the run lasts one step duration per step.
+  public var ramp: LoadRamp?
+  /// After sending stops, how long to wait for the last replies before counting them in flight.
+  public var drainTimeout: Duration = .seconds(2)
+  /// With ``LoadScenario/slowReader``: clients read for the first `reading` of every `period`.
+  public var slowReaderCycle: (reading: Duration, period: Duration) = (.milliseconds(20), .milliseconds(200))
+
+  /// A configuration with the default settings against `target`.
+  public init(target: LoadTarget) {
+    self.target = target
+  }
+
+  /// A printable payload of `size` bytes (lowercase letters, so it is also a valid text line).
+  public static func defaultPayload(size: Int) -> [UInt8] {
+    (0..<size).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+  }
+
+  /// The loops actually started: no more than there are connections.
+  public var effectiveLoops: Int { max(1, min(loops, connections)) }
+
+  /// The total time the traffic runs, warmup excluded: the ramp's steps, or ``duration``.
+  public var window: Duration? {
+    if let ramp { return ramp.stepDuration * ramp.stepCount(connections: connections) }
+    return duration
+  }
+
+  /// Checks every setting and how they combine.
+  public func validate() throws(LoadConfigurationError) {
+    func require(_ condition: Bool, _ reason: @autoclosure () -> String) throws(LoadConfigurationError) {
+      if !condition { throw .invalidSetting(reason()) }
+    }
+    try require(connections >= 1, "--connections must be at least 1")
+    try require(loops >= 1, "--loops must be at least 1")
+    try require(pipeline >= 1, "--pipeline must be at least 1")
+    try require(!payload.isEmpty, "the payload must not be empty")
+    try require(warmup >= .zero, "--warmup must not be negative")
+    try require(maxFrame >= 1, "--max-frame must be at least 1")
+    try require(connectTimeout > .zero, "--connect-timeout must be positive")
+    try require(drainTimeout >= .zero, "the drain timeout must not be negative")
+    if let duration { try require(duration > .zero, "--duration must be positive") }
+    if let requests { try require(requests >= 1, "--requests must be at least 1") }
+    try require(duration != nil || requests != nil || ramp != nil, "give --duration or --requests")
+    if let rate { try require(rate > 0 && rate.isFinite, "--rate must be positive") }
+    if let connectRate {
+      try require(connectRate > 0 && connectRate.isFinite, "--connect-rate must be positive")
+    }
+    try require(
+      !(rate != nil && pipeline != 1), "--rate (open loop) and --pipeline (closed loop) exclude each other")
+    try require(!(verify && mode == .sink), "--verify needs replies: it cannot be used with --mode sink")
+    if let ramp {
+      try require(ramp.stepConnections >= 1 && ramp.stepDuration > .zero, "--ramp steps must be positive")
+      try require(requests == nil, "--ramp runs for its steps: it cannot be used with --requests")
+    }
+    _ = try MessageFraming(codec: codec, maxFrame: maxFrame, payload: payload)
+  }
+}

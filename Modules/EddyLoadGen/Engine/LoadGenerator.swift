@@ -1,0 +1,241 @@
+import EddyReactor
+import Histogram
+import Synchronization
+
+/// Runs a load described by a ``LoadConfiguration``: one worker per event loop, connections
+/// spread over them, counts merged at the end and at every progress report.
+public final class LoadGenerator: Sendable {
+  /// The configuration, validated.
+  public let configuration: LoadConfiguration
+  private let framing: MessageFraming
+  private let control = Mutex(RunControl())
+
+  /// What ``stop()`` needs to reach a run in progress.
+  private struct RunControl {
+    var workers: [LoopBound<LoadWorker>] = []
+    var stopRequested = false
+  }
+
+  /// A generator for `configuration`, which must be valid.
+  public init(_ configuration: LoadConfiguration) throws(LoadConfigurationError) {
+    try configuration.validate()
+    self.configuration = configuration
+    self.framing = try MessageFraming(
+      codec: configuration.codec, maxFrame: configuration.maxFrame, payload: configuration.payload)
+  }
+
+  /// Ends the run early, from any thread: sending stops at once, the last replies are awaited
+  /// as at a normal end, and ``run(progressInterval:progress:)`` returns the report of the
+  /// shortened window. Idempotent.
+  public func stop() {
+    let workers = control.withLock { control in
+      control.stopRequested = true
+      return control.workers
+    }
+    for worker in workers { worker.loop.execute { worker.value.stopSending() } }
+  }
+
+  /// Connects, applies the load, and reports what it measured. Run it once per generator.
+  ///
+  /// - Parameter progress: called about once per `progressInterval` while traffic flows.
+  /// - Throws: ``LoadGeneratorError``: when no connection could be made or the loops could not start.
+  public func run(
+    progressInterval: Duration = .seconds(1), progress: (@Sendable (LoadProgress) -> Void)? = nil
+  ) async throws -> LoadReport {
+    let group: EventLoopGroup
+    do {
+      group = try EventLoopGroup(loops: configuration.effectiveLoops, name: "loadgen")
+    } catch {
+      throw LoadGeneratorError.system("\(error)")
+    }
+    do {
+      let report = try await run(on: group, progressInterval: progressInterval, progress: progress)
+      await group.shutdownGracefully()
+      return report
+    } catch {
+      await group.shutdownGracefully()
+      throw error
+    }
+  }
+
+  private func run(
+    on group: EventLoopGroup, progressInterval: Duration, progress: (@Sendable (LoadProgress) -> Void)?
+  ) async throws -> LoadReport {
+    let workers = try await makeWorkers(on: group)
+    let initial = configuration.ramp.map { min($0.stepConnections, configuration.connections) }
+    let made = await open(0..<(initial ?? configuration.connections), on: workers)
+    if made == 0 {
+      let errors = WorkerSnapshot.merged(await snapshots(of: workers)).counters.errors
+      let reason = errors.nonZero.first.flatMap { errors.firstMessage($0.kind) } ?? "no connection was made"
+      throw LoadGeneratorError.noConnection(target: configuration.target.description, reason: reason)
+    }
+    let trafficStart = Deadline.now()
+    let warmupEnd = trafficStart + configuration.warmup
+    let stopped = control.withLock { control in
+      control.workers = workers
+      return control.stopRequested
+    }
+    let windowEnd = stopped ? trafficStart : configuration.window.map { warmupEnd + $0 }
+    let ticker = progress.map { handler in
+      Task { await reportProgress(of: workers, every: progressInterval, from: warmupEnd, to: handler) }
+    }
+    let ramp = Task { await rampUp(workers, from: warmupEnd) }
+    let finals = await withTaskGroup(of: WorkerSnapshot.self) { tasks in
+      for worker in workers {
+        tasks.addTask {
+          await withCheckedContinuation { continuation in
+            worker.loop.execute {
+              worker.value.start(warmupEnd: warmupEnd, windowEnd: windowEnd) {
+                continuation.resume(returning: $0)
+              }
+            }
+          }
+        }
+      }
+      return await tasks.reduce(into: []) { $0.append($1) }
+    }
+    ticker?.cancel()
+    // A run stopped early ends its ramp too.
+    ramp.cancel()
+    var steps = await ramp.value
+    let total = WorkerSnapshot.merged(finals)
+    if let last = await lastStep(of: workers, after: steps, total: total) { steps.append(last) }
+    return report(total, steps: steps, warmupEnd: warmupEnd, windowEnd: windowEnd)
+  }
+
+  private func makeWorkers(on group: EventLoopGroup) async throws -> [LoopBound<LoadWorker>] {
+    var workers: [LoopBound<LoadWorker>] = []
+    for (index, loop) in group.loops.enumerated() {
+      let plan = WorkerPlan(
+        index: index, workerCount: group.loops.count, configuration: configuration, framing: framing)
+      workers.append(try await loop.submit { LoopBound(LoadWorker(loop: loop, plan: plan), loop: loop) })
+    }
+    return workers
+  }
+
+  /// Opens the connections numbered `range` over the workers; returns how many were made.
+  private func open(_ range: Range<Int>, on workers: [LoopBound<LoadWorker>]) async -> Int {
+    let start = Deadline.now()
+    return await withTaskGroup(of: Int.self) { tasks in
+      for worker in workers {
+        tasks.addTask {
+          await withCheckedContinuation { continuation in
+            worker.loop.execute {
+              worker.value.open(range, startingAt: start) { continuation.resume(returning: $0) }
+            }
+          }
+        }
+      }
+      return await tasks.reduce(0, +)
+    }
+  }
+
+  private func snapshots(
+    of workers: [LoopBound<LoadWorker>],
+    _ take: @escaping @Sendable (LoadWorker) -> WorkerSnapshot = {
+      $0.snapshot()
+    }
+  ) async -> [WorkerSnapshot] {
+    var taken: [WorkerSnapshot] = []
+    for worker in workers {
+      if let snapshot = try? await worker.loop.submit({ take(worker.value) }) { taken.append(snapshot) }
+    }
+    return taken
+  }
+
+  private func reportProgress(
+    of workers: [LoopBound<LoadWorker>], every interval: Duration, from warmupEnd: Deadline,
+    to handler: @Sendable (LoadProgress) -> Void
+  ) async {
+    var previous = WorkerCounters()
+    var previousTime = Deadline.now()
+    while !Task.isCancelled {
+      try? await Task.sleep(for: interval)
+      if Task.isCancelled { return }
+      let now = Deadline.now()
+      let total = WorkerSnapshot.merged(await snapshots(of: workers))
+      let seconds = previousTime.duration(to: now).seconds
+      let counters = total.counters
+      let messages =
+        configuration.mode == .echo ? counters.received - previous.received : counters.sent - previous.sent
+      let bytes =
+        configuration.mode == .echo
+        ? counters.bytesReceived - previous.bytesReceived : counters.bytesSent - previous.bytesSent
+      handler(
+        LoadProgress(
+          elapsed: warmupEnd.duration(to: now), messagesPerSecond: Double(messages) / seconds,
+          bytesPerSecond: Double(bytes) / seconds, p99: LatencySummary(nanoseconds: total.latency).p99,
+          connectionsUp: counters.connectionsUp, errors: counters.errors.total))
+      previous = counters
+      previousTime = now
+    }
+  }
+
+  /// Adds connections a step at a time and reports every step but the last.
+  private func rampUp(_ workers: [LoopBound<LoadWorker>], from warmupEnd: Deadline) async -> [RampStepReport]
+  {
+    guard let ramp = configuration.ramp else { return [] }
+    var steps: [RampStepReport] = []
+    var previous = WorkerCounters()
+    for step in 1..<ramp.stepCount(connections: configuration.connections) {
+      let boundary = warmupEnd + ramp.stepDuration * step
+      let wait = Deadline.now().duration(to: boundary)
+      if wait > .zero { try? await Task.sleep(for: wait) }
+      if Task.isCancelled { break }
+      let snapshot = WorkerSnapshot.merged(await snapshots(of: workers) { $0.takeStep() })
+      steps.append(stepReport(step, snapshot, since: previous, duration: ramp.stepDuration))
+      previous = snapshot.counters
+      let first = step * ramp.stepConnections
+      _ = await open(first..<min(first + ramp.stepConnections, configuration.connections), on: workers)
+    }
+    return steps
+  }
+
+  /// The last ramp step, from the final counts.
+  private func lastStep(
+    of workers: [LoopBound<LoadWorker>], after steps: [RampStepReport], total: WorkerSnapshot
+  ) async -> RampStepReport? {
+    guard let ramp = configuration.ramp else { return nil }
+    let stepLatency = WorkerSnapshot.merged(await snapshots(of: workers) { $0.takeStep() }).latency
+    var before = WorkerCounters()
+    before.received = steps.reduce(0) { $0 + $1.messages }
+    before.sent = before.received
+    var last = total
+    last.latency = stepLatency
+    last.counters.connectionsUp = total.counters.connectionsEstablished - total.counters.connectionsLost
+    return stepReport(steps.count + 1, last, since: before, duration: ramp.stepDuration)
+  }
+
+  private func stepReport(
+    _ step: Int, _ snapshot: WorkerSnapshot, since previous: WorkerCounters, duration: Duration
+  ) -> RampStepReport {
+    let counters = snapshot.counters
+    let messages =
+      configuration.mode == .echo ? counters.received - previous.received : counters.sent - previous.sent
+    return RampStepReport(
+      step: step, connections: counters.connectionsUp, duration: duration, messages: messages,
+      latency: LatencySummary(nanoseconds: snapshot.latency))
+  }
+
+  private func report(
+    _ total: WorkerSnapshot, steps: [RampStepReport], warmupEnd: Deadline, windowEnd: Deadline?
+  ) -> LoadReport {
+    let counters = total.counters
+    let measured: Duration
+    if configuration.requests != nil {
+      let last = counters.lastCountedAt > 0 ? Deadline(nanoseconds: counters.lastCountedAt) : warmupEnd
+      measured = warmupEnd.duration(to: min(last, windowEnd ?? last))
+    } else {
+      let end = windowEnd ?? warmupEnd
+      let stopped = counters.stoppedAt > 0 ? Deadline(nanoseconds: counters.stoppedAt) : end
+      measured = warmupEnd.duration(to: min(end, stopped))
+    }
+    return LoadReport(
+      target: configuration.target, connections: configuration.connections,
+      connectionsEstablished: counters.connectionsEstablished, connectionsLost: counters.connectionsLost,
+      duration: max(measured, .zero), sent: counters.sent, received: counters.received,
+      inFlight: counters.inFlight, bytesSent: counters.bytesSent, bytesReceived: counters.bytesReceived,
+      errors: counters.errors, latency: total.latency, rampSteps: steps, mode: configuration.mode,
+      requestedRate: configuration.rate, scheduleLag: counters.scheduleLag)
+  }
+}

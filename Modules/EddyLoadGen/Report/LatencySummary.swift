@@ -1,0 +1,39 @@
+import Histogram
+
+/// The latency percentiles a report shows, in microseconds.
+public struct LatencySummary: Sendable, Equatable {
+  /// The median.
+  public var p50: Double
+  /// The 90th percentile.
+  public var p90: Double
+  /// The 99th percentile.
+  public var p99: Double
+  /// The 99.9th percentile.
+  public var p999: Double
+  /// The largest latency recorded.
+  public var max: Double
+  /// The mean.
+  public var mean: Double
+
+  /// Summarizes a histogram of nanosecond values (all zero when it is empty).
+  public init(nanoseconds histogram: Histogram<UInt64>) {
+    guard histogram.totalCount > 0 else {
+      self.init(p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0)
+      return
+    }
+    func micros(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
+    self.init(
+      p50: micros(50), p90: micros(90), p99: micros(99), p999: micros(99.9),
+      max: Double(histogram.max) / 1000, mean: histogram.mean / 1000)
+  }
+
+  /// Creates a summary from its values.
+  public init(p50: Double, p90: Double, p99: Double, p999: Double, max: Double, mean: Double) {
+    self.p50 = p50
+    self.p90 = p90
+    self.p99 = p99
+    self.p999 = p999
+    self.max = max
+    self.mean = mean
+  }
+}

@@ -1,0 +1,124 @@
+import EddyLoadGen
+import Foundation
+import Testing
+
+/// The `loadgen` executable, run as a user would, against the `echo-server` executable.
+@Suite(.serialized) struct LoadgenCommandTests {
+  private static let loadgen = ChildProcess.productsDirectory + "/loadgen"
+  private static let echoServer = ChildProcess.productsDirectory + "/echo-server"
+
+  private func withEchoServer(_ body: (Int) async throws -> Void) async throws {
+    let server = try ChildProcess(Self.echoServer, ["--port", "0"])
+    let line = try #require(await server.line(startingWith: "listening on "))
+    try await body(try #require(listeningPort(in: line)))
+    server.signal(SIGTERM)
+    #expect(await server.wait(seconds: 10) == 0)
+  }
+
+  /// Runs loadgen, returning its exit status and the JSON object on its last stdout line.
+  private func runLoadgen(_ arguments: [String]) async throws -> (Int32?, [String: Any]?, ChildProcess) {
+    let process = try ChildProcess(Self.loadgen, arguments)
+    let status = await process.wait(seconds: 60)
+    let last = process.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+    let object = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
+    return (status, object, process)
+  }
+
+  @Test func jsonLastLineCarriesTheContractKeys() async throws {
+    try await withEchoServer { port in
+      let (status, json, process) = try await runLoadgen([
+        "\(port)", "--requests", "2000", "--connections", "4", "--loops", "2", "--pipeline", "2", "--json",
+      ])
+      #expect(status == 0, "\(process.standardError)")
+      let object = try #require(json)
+      #expect(object["sent"] as? Int == 2000)
+      #expect(object["received"] as? Int == 2000)
+      #expect(object["errors"] as? Int == 0)
+      #expect(object["connections"] as? Int == 4)
+      for key in ["duration_s", "msgs_per_s", "bytes_per_s"] { #expect(object[key] is NSNumber, "\(key)") }
+      let latency = try #require(object["latency_us"] as? [String: Any])
+      #expect(Set(latency.keys).isSuperset(of: ["p50", "p90", "p99", "p999", "max", "mean"]))
+      #expect(object["schedule_lag_us"] is NSNull)
+      #expect(process.standardOutput.contains("latency us"))
+    }
+  }
+
+  @Test func durationIsTheMeasuredWindow() async throws {
+    try await withEchoServer { port in
+      let (status, json, process) = try await runLoadgen([
+        "127.0.0.1:\(port)", "--duration", "1", "--warmup", "0.3", "--connections", "2", "--json", "--quiet",
+      ])
+      #expect(status == 0, "\(process.standardError)")
+      let seconds = try #require(json?["duration_s"] as? Double)
+      #expect(seconds >= 0.9 && seconds <= 1.1)
+      #expect(process.standardError.isEmpty)
+    }
+  }
+
+  @Test func progressGoesToStandardErrorAsPlainLines() async throws {
+    try await withEchoServer { port in
+      let (status, _, process) = try await runLoadgen(["\(port)", "--duration", "2.2", "--connections", "2"])
+      #expect(status == 0)
+      let lines = process.standardError.split(separator: "\n")
+      #expect(lines.count >= 2)
+      #expect(lines.allSatisfy { $0.contains("msg/s") && $0.contains("p99") && !$0.contains("\r") })
+    }
+  }
+
+  @Test func histogramOutWritesThePercentileDistribution() async throws {
+    let path = "/tmp/eddy-loadgen-histogram-\(getpid()).txt"
+    defer { unlink(path) }
+    try await withEchoServer { port in
+      let (status, _, _) = try await runLoadgen([
+        "\(port)", "--requests", "500", "--histogram-out", path, "--quiet",
+      ])
+      #expect(status == 0)
+      let text = try String(contentsOfFile: path, encoding: .utf8)
+      #expect(text.contains("Percentile"))
+      #expect(text.contains("Total count    =          500"))
+    }
+  }
+
+  @Test func interruptEndsTheRunWithItsReport() async throws {
+    try await withEchoServer { port in
+      let process = try ChildProcess(Self.loadgen, ["\(port)", "--duration", "60", "--json"])
+      // The first progress line shows the run (and so its SIGINT handler) is under way.
+      #expect(await eventually(within: 20) { process.standardError.contains("msg/s") })
+      process.signal(SIGINT)
+      #expect(await process.wait(seconds: 15) == 0)
+      let last = process.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+      let seconds = try #require(object["duration_s"] as? Double)
+      #expect(seconds > 0 && seconds < 30)
+      #expect((object["sent"] as? Int ?? 0) > 0)
+    }
+  }
+
+  @Test func unreachablePortExitsWithAMessage() async throws {
+    let server = try CountingEchoServer()
+    let port = server.server.port!
+    server.stop()
+    let (status, _, process) = try await runLoadgen(["\(port)", "--duration", "1", "--json"])
+    #expect(status == 1)
+    #expect(process.standardError.contains("could not connect to 127.0.0.1:\(port)"))
+    #expect(process.standardError.contains("refused"))
+  }
+
+  @Test func verifyMismatchExitsWithAMessage() async throws {
+    let server = try CountingEchoServer(corruptOffset: 100)
+    defer { server.stop() }
+    let (status, json, process) = try await runLoadgen([
+      "\(server.server.port!)", "--requests", "100", "--verify", "--json", "--quiet",
+    ])
+    #expect(status == 1)
+    #expect(process.standardError.contains("--verify: 1 replies differed"))
+    let kinds = try #require(json?["errors_by_kind"] as? [String: Any])
+    #expect(kinds["verify_mismatches"] as? Int == 1)
+  }
+
+  @Test func unknownCodecIsAUsageError() async throws {
+    let (status, _, process) = try await runLoadgen(["9", "--codec", "gzip"])
+    #expect(status != 0)
+    #expect(process.standardError.contains("unknown codec stack 'gzip'"))
+  }
+}

@@ -1,0 +1,11 @@
+import EddyLoadGen
+import Synchronization
+
+/// Keeps every progress report a run makes.
+final class ProgressRecorder: Sendable {
+  private let reports = Mutex<[LoadProgress]>([])
+
+  func add(_ progress: LoadProgress) { reports.withLock { $0.append(progress) } }
+
+  var all: [LoadProgress] { reports.withLock { $0 } }
+}

@@ -1,0 +1,324 @@
+import ArgumentParser
+import EddyLoadGen
+import EddyTLS
+import EddyTLSReactor
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `loadgen`: applies load to an echo (or sink) server and reports throughput and latency.
+@main
+struct LoadgenCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "loadgen",
+    abstract: "An Eddy load generator: closed- or open-loop load with per-message latency.",
+    discussion: """
+      TARGET is PORT (meaning 127.0.0.1:PORT), HOST:PORT, [IPV6]:PORT or unix:PATH. \
+      Without --rate the load is a closed loop keeping --pipeline messages outstanding per \
+      connection; with --rate it is an open loop whose latency is measured from each message's \
+      scheduled send time. Progress goes to standard error once a second, the summary to \
+      standard output; with --json the last line of standard output is one JSON object. \
+      Ctrl-C ends the run early and still reports it.
+      """)
+
+  @Argument(help: "PORT, HOST:PORT, [IPV6]:PORT or unix:PATH.")
+  var target: String
+
+  @Option(help: ArgumentHelp("Connections to open.", valueName: "n"))
+  var connections = 16
+
+  @Option(help: ArgumentHelp("Event loops (threads); default: the number of cores.", valueName: "n"))
+  var loops: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Seconds of measured load (default 10; with --requests, a time limit).", valueName: "seconds"))
+  var duration: Double?
+
+  @Option(help: ArgumentHelp("Messages to send in total, then stop.", valueName: "n"))
+  var requests: Int?
+
+  @Option(
+    help: ArgumentHelp("Seconds of load before measuring; nothing in them is counted.", valueName: "seconds"))
+  var warmup: Double = 0
+
+  @Option(
+    help: ArgumentHelp(
+      "Messages per second in total, on a fixed schedule (open loop).", valueName: "per-second"))
+  var rate: Double?
+
+  @Option(help: ArgumentHelp("Messages outstanding per connection (closed loop; default 1).", valueName: "k"))
+  var pipeline: Int?
+
+  @Option(name: .customLong("payload-size"), help: ArgumentHelp("Bytes per message.", valueName: "bytes"))
+  var payloadSize = 64
+
+  @Option(
+    name: .customLong("payload-file"),
+    help: ArgumentHelp("Send the contents of this file as every message.", valueName: "path"))
+  var payloadFile: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Codec stack from the wire upward: raw, line, length-prefix, zlib, zlib,line, zlib,length-prefix.",
+      valueName: "stack"))
+  var codec = "raw"
+
+  @Option(name: .customLong("max-frame"), help: ArgumentHelp("Largest frame accepted.", valueName: "bytes"))
+  var maxFrame = 16 * 1024 * 1024
+
+  @Flag(help: "Check every echoed byte against what was sent.")
+  var verify = false
+
+  @Option(
+    help: ArgumentHelp("echo (replies expected and timed) or sink (send only).", valueName: "echo|sink"))
+  var mode = "echo"
+
+  @Option(
+    name: .customLong("connect-rate"),
+    help: ArgumentHelp("New connections per second (default: all at once).", valueName: "per-second"))
+  var connectRate: Double?
+
+  @Option(
+    name: .customLong("connect-timeout"),
+    help: ArgumentHelp("Seconds one connection attempt may take.", valueName: "seconds"))
+  var connectTimeout: Double = 10
+
+  @Option(
+    name: .customLong("find-rate"),
+    help: ArgumentHelp(
+      "Find the highest rate whose p99 stays under this many milliseconds.", valueName: "p99-ms"))
+  var findRate: Double?
+
+  @Option(
+    help: ArgumentHelp(
+      "Add STEP_CONNECTIONS every STEP_SECONDS up to --connections, reporting each step.",
+      valueName: "step-connections,step-seconds"))
+  var ramp: String?
+
+  @Option(help: ArgumentHelp("Client behaviour to apply.", valueName: "slow-reader|half-close"))
+  var scenario: String?
+
+  @Flag(help: "Print one JSON object as the last line of standard output.")
+  var json = false
+
+  @Option(
+    name: .customLong("histogram-out"),
+    help: ArgumentHelp(
+      "Write the HdrHistogram percentile distribution (microseconds) here.", valueName: "path"))
+  var histogramOut: String?
+
+  @Flag(help: "No progress lines (and, with --json, no summary).")
+  var quiet = false
+
+  @Flag(help: "Run TLS under the codec stack.")
+  var tls = false
+
+  @Option(
+    name: .customLong("tls-ca"), help: ArgumentHelp("Trust the CAs in this PEM file.", valueName: "pem"))
+  var tlsCA: String?
+
+  @Flag(name: .customLong("tls-insecure"), help: "Verify nothing of the server's certificate.")
+  var tlsInsecure = false
+
+  @Option(
+    name: .customLong("tls-server-name"),
+    help: ArgumentHelp("Name sent for SNI and checked in the certificate.", valueName: "name"))
+  var tlsServerName: String?
+
+  func validate() throws {
+    do {
+      _ = try makeConfiguration()
+    } catch let error as LoadConfigurationError {
+      throw ValidationError(error.description)
+    }
+    if let findRate, findRate <= 0 { throw ValidationError("--find-rate must be positive") }
+    if findRate != nil && (rate != nil || requests != nil || ramp != nil) {
+      throw ValidationError("--find-rate chooses the rate itself: drop --rate, --requests and --ramp")
+    }
+  }
+
+  func run() async throws {
+    let configuration = try makeConfiguration()
+    do {
+      if let findRate {
+        try await search(configuration, targetMilliseconds: findRate)
+      } else {
+        try await single(configuration)
+      }
+    } catch let error as LoadGeneratorError {
+      try fail("loadgen: \(error)")
+    }
+  }
+
+  private func single(_ configuration: LoadConfiguration) async throws {
+    let progress = quiet ? nil : ProgressLine()
+    let generator = try LoadGenerator(configuration)
+    let interrupts = try StopOnInterrupt { generator.stop() }
+    defer { interrupts.cancel() }
+    let report = try await generator.run { update in progress?.show(update) }
+    progress?.finish()
+    try emit(report, extra: [])
+    try checkOutcome(report, verifying: configuration.verify)
+  }
+
+  private func search(_ configuration: LoadConfiguration, targetMilliseconds: Double) async throws {
+    let search = RateSearch(targetP99: .microseconds(Int64(targetMilliseconds * 1000)))
+    let quiet = quiet
+    let outcome = try await search.run(base: configuration) { trial in
+      guard !quiet else { return }
+      let p99 = trial.report.latencySummary.p99
+      ProgressLine.toStandardError(
+        "rate \(Int(trial.rate))/s: \(Int(trial.report.messagesPerSecond)) msg/s, p99 \(Int(p99)) us, "
+          + "\(trial.report.errors.total) errors: \(trial.passed ? "under" : "over") the target\n")
+    }
+    let trials =
+      "["
+      + outcome.trials.map { trial in
+        JSONText.object([
+          ("rate", JSONText.number(trial.rate)),
+          ("msgs_per_s", JSONText.number(trial.report.messagesPerSecond)),
+          ("p99_us", JSONText.number(trial.report.latencySummary.p99)),
+          ("passed", trial.passed ? "true" : "false"),
+        ])
+      }.joined(separator: ",") + "]"
+    let extra = [
+      (key: "find_rate_p99_ms", value: JSONText.number(targetMilliseconds)),
+      (key: "found_rate", value: outcome.best.map { JSONText.number($0.rate) } ?? "null"),
+      (key: "trials", value: trials),
+    ]
+    guard let best = outcome.best else {
+      if json { print(outcome.trials.last!.report.json(extra: extra)) }
+      try fail(
+        "loadgen: no rate tried kept p99 under \(targetMilliseconds) ms (lowest tried: \(Int(outcome.trials.map(\.rate).min() ?? 0))/s)"
+      )
+    }
+    if !(json && self.quiet) {
+      print("highest rate with p99 under \(targetMilliseconds) ms: \(Int(best.rate)) msg/s")
+    }
+    try emit(best.report, extra: extra)
+  }
+
+  /// Prints the summary and JSON, and writes the histogram file.
+  private func emit(_ report: LoadReport, extra: [(key: String, value: String)]) throws {
+    if !(json && quiet) { print(report.summary) }
+    if let histogramOut { try writeHistogram(report, to: histogramOut) }
+    if json { print(report.json(extra: extra)) }
+    fflush(nil)
+  }
+
+  private func checkOutcome(_ report: LoadReport, verifying: Bool) throws {
+    let mismatches = report.errors[.verifyMismatch]
+    if verifying && mismatches > 0 {
+      try fail("loadgen: --verify: \(mismatches) replies differed from the messages sent")
+    }
+    if report.everyConnectionFailed {
+      try fail(
+        "loadgen: every connection failed (\(report.connectionsLost) of \(report.connectionsEstablished) lost)"
+      )
+    }
+  }
+
+  private func writeHistogram(_ report: LoadReport, to path: String) throws {
+    var text = ""
+    report.latency.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
+    guard let file = fopen(path, "w") else { throw ValidationError("cannot write \(path): errno \(errno)") }
+    defer { fclose(file) }
+    fputs(text, file)
+  }
+
+  private func makeConfiguration() throws -> LoadConfiguration {
+    var configuration = LoadConfiguration(target: try LoadTarget(parsing: target))
+    configuration.connections = connections
+    configuration.loops = loops ?? Self.coreCount
+    configuration.requests = requests
+    configuration.duration = duration.map(Self.seconds) ?? (requests == nil ? .seconds(10) : nil)
+    configuration.warmup = Self.seconds(warmup)
+    configuration.rate = rate
+    if rate != nil && pipeline != nil {
+      throw ValidationError("--rate (open loop) and --pipeline (closed loop) exclude each other")
+    }
+    configuration.pipeline = pipeline ?? 1
+    if let payloadFile {
+      configuration.payload = try Self.read(payloadFile)
+    } else {
+      guard payloadSize >= 1 else { throw ValidationError("--payload-size must be at least 1") }
+      configuration.payload = LoadConfiguration.defaultPayload(size: payloadSize)
+    }
+    configuration.codec = codec
+    configuration.maxFrame = maxFrame
+    configuration.verify = verify
+    guard let parsedMode = LoadMode(rawValue: mode) else {
+      throw ValidationError("--mode must be echo or sink")
+    }
+    configuration.mode = parsedMode
+    configuration.connectRate = connectRate
+    guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be positive") }
+    configuration.connectTimeout = Self.seconds(connectTimeout)
+    if let scenario {
+      guard let parsed = LoadScenario(rawValue: scenario) else {
+        throw ValidationError("--scenario must be slow-reader or half-close")
+      }
+      configuration.scenario = parsed
+    }
+    configuration.ramp = try ramp.map { try LoadRamp(parsing: $0) }
+    configuration.tls = try makeTLS(configuration.target)
+    if findRate != nil { configuration.duration = .seconds(2) }
+    try configuration.validate()
+    return configuration
+  }
+
+  /// The TLS client `--tls` asks for; the server name defaults to the target's host.
+  private func makeTLS(_ target: LoadTarget) throws -> LoadTLS? {
+    guard tls else {
+      if tlsCA != nil || tlsInsecure || tlsServerName != nil {
+        throw ValidationError("--tls-ca, --tls-insecure and --tls-server-name need --tls")
+      }
+      return nil
+    }
+    if tlsCA != nil && tlsInsecure { throw ValidationError("--tls-ca and --tls-insecure exclude each other") }
+    var name = tlsServerName
+    if name == nil, case .tcp(let host, _) = target { name = host }
+    do {
+      let context = try TLSContext(
+        .client(caPath: tlsCA, insecure: tlsInsecure, serverName: name, timer: .eventLoop))
+      return LoadTLS(context: context, serverName: name)
+    } catch {
+      throw ValidationError("--tls: \(error)")
+    }
+  }
+
+  private static func seconds(_ value: Double) -> Duration {
+    .nanoseconds(Int64((value * 1e9).rounded()))
+  }
+
+  private static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+  private static func read(_ path: String) throws -> [UInt8] {
+    guard let file = fopen(path, "rb") else {
+      throw ValidationError("cannot read --payload-file \(path): errno \(errno)")
+    }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let count = fread(&chunk, 1, chunk.count, file)
+      if count <= 0 { break }
+      bytes.append(contentsOf: chunk[0..<count])
+    }
+    guard !bytes.isEmpty else { throw ValidationError("--payload-file \(path) is empty") }
+    return bytes
+  }
+
+  /// Reports `message` on standard error and ends with status 1.
+  private func fail(_ message: String) throws -> Never {
+    fflush(nil)
+    ProgressLine.toStandardError(message + "\n")
+    throw ExitCode.failure
+  }
+}
