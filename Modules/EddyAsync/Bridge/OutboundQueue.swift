@@ -39,7 +39,7 @@ struct OutboundQueue<Element: QueueElement> {
     case refused(any Error)
   }
 
-  /// One batch for the loop: bytes to write, writers to resume once written, and the command
+  /// One batch for the loop: elements to write, writers to resume once written, and the command
   /// that ended the batch.
   struct Batch {
     var elements: [Element] = []
@@ -62,7 +62,7 @@ struct OutboundQueue<Element: QueueElement> {
 
   init(stagingLimit: Int) { self.stagingLimit = stagingLimit }
 
-  /// Queues `data` if the writer may go on at once: the transport is not paused and the queue
+  /// Queues `element` if the writer may go on at once: the transport is not paused and the queue
   /// stays within the staging limit. Otherwise nothing is queued and the writer must wait.
   mutating func offer(_ element: Element) -> Offer {
     if let refusal { return .refused(refusal) }
@@ -74,7 +74,7 @@ struct OutboundQueue<Element: QueueElement> {
     return .queued(scheduleDrain: claimDrain())
   }
 
-  /// Queues `data` for a writer that was told to wait: with `waiter` kept when it still must,
+  /// Queues `element` for a writer that was told to wait: with `waiter` kept when it still must,
   /// without when it may now go on (`queued`: the caller resumes it). A cancelled task is refused.
   mutating func offer(_ element: Element, id: UInt64, waiter: Waiter, cancelled: Bool) -> Offer {
     if let refusal { return .refused(refusal) }
