@@ -75,10 +75,11 @@ import Testing
       let total = 64 * 1024 * 1024
       let chunk = 64 * 1024
       let written = SharedCounter()
+      let source = PatternSource(maxCount: chunk)
       let writer = Task {
         var offset = 0
         while offset < total {
-          try await connection.write(patternBuffer(from: offset, count: chunk))
+          try await connection.write(source.slice(from: offset, count: chunk))
           offset += chunk
           written.store(offset)
         }

@@ -116,7 +116,7 @@ final class EchoPeer: StreamProtocol {
     }
   }
 
-  @Test func jobsRunInTheOrderTheyWereEnqueued() async throws {
+  @Test func everyJobOfALoopActorRunsOnTheLoop() async throws {
     try await withGroup { group in
       let loop = group.loops[0]
       let order = try await withTaskExecutorPreference(loop) {

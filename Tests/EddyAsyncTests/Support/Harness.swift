@@ -39,6 +39,24 @@ func patternBuffer(from offset: Int, count: Int) -> ByteBuffer {
   ByteBuffer(bytes: (offset..<offset + count).map(patternByte(at:)))
 }
 
+/// Slices of the pattern at any offset, cut from one buffer a pattern period longer than the
+/// largest slice, so a test can send many megabytes without building them byte by byte.
+struct PatternSource {
+  private let buffer: ByteBuffer
+  private let maxCount: Int
+
+  init(maxCount: Int) {
+    self.maxCount = maxCount
+    self.buffer = patternBuffer(from: 0, count: maxCount + 251)
+  }
+
+  /// `count` (at most `maxCount`) bytes of the pattern starting at `offset`.
+  func slice(from offset: Int, count: Int) -> ByteBuffer {
+    precondition(count <= maxCount, "a slice longer than the source")
+    return buffer.getSlice(at: offset % 251, length: count)!
+  }
+}
+
 /// Checks the first, middle and last bytes of `buffer` against the pattern at `offset`: cheap
 /// enough for a hundred mebibytes, and enough to catch a lost, repeated or reordered chunk.
 func followsPattern(_ buffer: ByteBuffer, from offset: Int) -> Bool {

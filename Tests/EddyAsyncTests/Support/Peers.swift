@@ -40,7 +40,7 @@ final class PeerLog: Sendable {
 /// then closes.
 final class Blaster: StreamProtocol {
   private let total: Int
-  private let source: ByteBuffer
+  private let source: PatternSource
   private let chunkSize: Int
   private var sent = 0
   private var paused = false
@@ -49,8 +49,7 @@ final class Blaster: StreamProtocol {
   init(total: Int, chunkSize: Int = 64 * 1024) {
     self.total = total
     self.chunkSize = chunkSize
-    // Every chunk is a slice of one buffer one pattern period longer than a chunk.
-    self.source = patternBuffer(from: 0, count: chunkSize + 251)
+    self.source = PatternSource(maxCount: chunkSize)
   }
 
   func connectionMade(_ transport: any StreamTransport) {
@@ -71,7 +70,7 @@ final class Blaster: StreamProtocol {
     guard let transport else { return }
     while !paused && sent < total {
       let count = min(chunkSize, total - sent)
-      transport.write(source.getSlice(at: sent % 251, length: count)!)
+      transport.write(source.slice(from: sent, count: count))
       sent += count
     }
     if sent == total { transport.close() }
