@@ -14,16 +14,22 @@ import Testing
       let serving = Task { try await server.serve(echo) }
       let start = ContinuousClock.now
       let connected = SharedCounter()
-      let peakOpen = SharedCounter()
+      // Set once every client is connected and the server has accepted every connection.
+      let allOpen = SharedCounter()
       let echoed = try await withThrowingTaskGroup(of: Bool.self) { clients in
         for index in 0..<connections {
           clients.addTask {
             let connection = try await group.connect(host: "127.0.0.1", port: server.port!)
-            // Every connection is open before any exchanges a byte.
+            // Every connection is open on both sides before any exchanges a byte.
             connected.add(1)
-            let allOpen = await eventually(within: 30) { connected.value == connections }
-            peakOpen.raise(to: server.connectionCount)
-            guard allOpen else { return false }
+            let ready = await eventually(within: 30) {
+              if allOpen.value == 0 && connected.value == connections && server.connectionCount == connections
+              {
+                allOpen.store(1)
+              }
+              return allOpen.value == 1
+            }
+            guard ready else { return false }
             let message = patternBuffer(from: index, count: 1_024)
             try await connection.write(message)
             connection.writeEOF()
@@ -37,7 +43,7 @@ import Testing
         return count
       }
       #expect(echoed == connections)
-      #expect(peakOpen.value == connections)
+      #expect(allOpen.value == 1)
       #expect(ContinuousClock.now - start < .seconds(60))
       server.close()
       try await serving.value

@@ -94,6 +94,4 @@ final class SharedCounter: Sendable {
   func add(_ amount: Int) { storage.add(amount, ordering: .relaxed) }
 
   func store(_ value: Int) { storage.store(value, ordering: .relaxed) }
-
-  func raise(to candidate: Int) { storage.max(candidate, ordering: .relaxed) }
 }
