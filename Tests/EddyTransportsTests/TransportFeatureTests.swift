@@ -166,3 +166,43 @@ final class OwnBufferProtocol: BufferedStreamProtocol {
     #expect(echoed == 42)
   }
 }
+
+@Suite struct WriteGatheringTests {
+  /// Writes ten replies from inside `dataReceived` and records the write buffer size seen there.
+  func gather(high: Int) async throws -> (inCallback: Int, received: [UInt8]) {
+    try await withLoop { loop in
+      let seen = Locked(-1)
+      let server = try loop.createServer(host: "127.0.0.1", port: 0) {
+        let probe = Probe(log: ProbeLog())
+        probe.onMade = { $0.transport!.setWriteBufferLimits(high: high, low: 0) }
+        probe.onData = { probe, _ in
+          for index in 0..<10 { probe.transport!.write(ByteBuffer(bytes: [UInt8(index)])) }
+          let size = probe.transport!.writeBufferSize
+          seen.withLock { $0 = size }
+        }
+        return probe
+      }
+      defer { server.close() }
+      let log = ProbeLog()
+      try await connect(loop, to: server.addresses[0]) {
+        let probe = Probe(log: log)
+        probe.onMade = { $0.transport!.write("go") }
+        return probe
+      }
+      #expect(await eventually { log.byteCount == 10 })
+      return (seen.withLock { $0 }, log.bytes)
+    }
+  }
+
+  @Test func repliesWrittenInsideAReadGoOutTogetherAfterIt() async throws {
+    let (inCallback, received) = try await gather(high: 65_536)
+    #expect(inCallback == 10)
+    #expect(received == Array(0..<10))
+  }
+
+  @Test func aWriteThatWouldPassTheHighMarkIsNotHeldBack() async throws {
+    let (inCallback, received) = try await gather(high: 0)
+    #expect(inCallback == 0)
+    #expect(received == Array(0..<10))
+  }
+}

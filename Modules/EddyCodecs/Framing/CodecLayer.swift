@@ -48,6 +48,9 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
   private var spare = ByteBuffer()
   /// Reused for every encoded write whenever the transport below has let go of the last one.
   private var encodeBuffer = ByteBuffer()
+  /// True when ``encodeBuffer`` holds replies written while frames were being handed up: they go
+  /// below as one write when the handing-up ends (or sooner, to stay within the water marks).
+  private var hasGatheredWrites = false
   private var readingPaused = false
   private var isDelivering = false
   private var eofReceivedBelow = false
@@ -103,6 +106,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     case .awaitingConnection, .open, .closing: reported = error
     }
     state = .lost
+    hasGatheredWrites = false
     cumulation = ByteBuffer()
     spare = ByteBuffer()
     encodeBuffer = ByteBuffer()
@@ -166,6 +170,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     switch state {
     case .open, .closing:
       state = .closing
+      hasGatheredWrites = false
       lower?.abort()
     case .awaitingConnection, .failed, .lost:
       break
@@ -195,8 +200,10 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
   /// True unless reading is paused or the layer is closing.
   public var isReading: Bool { !isClosing && !readingPaused }
 
-  /// The transport below's write buffer size (encoded bytes).
-  public var writeBufferSize: Int { lower?.writeBufferSize ?? 0 }
+  /// The encoded bytes waiting: the transport below's write buffer and replies gathered here.
+  public var writeBufferSize: Int {
+    (lower?.writeBufferSize ?? 0) + (hasGatheredWrites ? encodeBuffer.readableBytes : 0)
+  }
 
   /// The transport below's water marks.
   public var writeBufferLimits: WriteBufferLimits { lower?.writeBufferLimits ?? WriteBufferLimits() }
@@ -229,7 +236,10 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
   private func deliverFrames() {
     guard !isDelivering else { return }
     isDelivering = true
-    defer { isDelivering = false }
+    defer {
+      isDelivering = false
+      writeGathered()
+    }
     while case .open = state, !readingPaused {
       let frame: ByteBuffer?
       do {
@@ -273,7 +283,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
 
   private func write(contentsOf frames: some Collection<ByteBuffer>) {
     guard case .open = state, !writeEnded, let lower else { return }
-    encodeBuffer.clear()
+    if !hasGatheredWrites { encodeBuffer.clear() }
     for frame in frames {
       do {
         try encoder.encode(frame, into: &encodeBuffer)
@@ -282,12 +292,32 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
         return
       }
     }
+    // While frames are handed up, replies are gathered into one write below, as long as that
+    // keeps the transport below within its high-water mark (so no pause is held back).
+    if isDelivering && encodeBuffer.readableBytes &+ lower.writeBufferSize <= lower.writeBufferLimits.high {
+      hasGatheredWrites = true
+      return
+    }
+    hasGatheredWrites = false
     if !encodeBuffer.isEmpty { lower.write(encodeBuffer) }
+  }
+
+  /// Writes the gathered replies below, in one write.
+  private func writeGathered() {
+    guard hasGatheredWrites else { return }
+    hasGatheredWrites = false
+    switch state {
+    case .open, .closing:
+      if !encodeBuffer.isEmpty { lower?.write(encodeBuffer) }
+    case .awaitingConnection, .failed, .lost:
+      break
+    }
   }
 
   /// Encodes and writes the stream's ending, once.
   private func endWriting() {
     guard !writeEnded, let lower else { return }
+    writeGathered()
     writeEnded = true
     encodeBuffer.clear()
     do {
@@ -305,6 +335,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     switch state {
     case .open, .closing:
       state = .failed(error)
+      hasGatheredWrites = false
       lower?.abort()
     case .awaitingConnection, .failed, .lost:
       break

@@ -51,6 +51,11 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private var peerSentEOF = false
   private var eofRequested = false
   private var lostDelivered = false
+  /// True while a read's callbacks run: small writes are gathered and sent together when they
+  /// return (one vectored write for every frame a read produced).
+  private var gathering = false
+  /// Bytes gathered and not yet offered to the kernel.
+  private var hasGatheredWrites = false
   private var cachedLocalAddress: SocketAddress?
   private var cachedPeerAddress: SocketAddress?
 
@@ -162,6 +167,19 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   public func write(_ data: ByteBuffer) {
     loop.assertInLoopThread()
     guard state == .open, !eofRequested, !data.isEmpty else { return }
+    if gathering && pending.byteCount &+ data.readableBytes <= flow.limits.high
+      && (pending.isEmpty || hasGatheredWrites)
+    {
+      // Within the water marks nothing would pause: send it with the rest of this read's writes.
+      pending.append(data)
+      hasGatheredWrites = true
+      return
+    }
+    if hasGatheredWrites {
+      pending.append(data)
+      flush()
+      return
+    }
     if pending.isEmpty {
       let written = data.withUnsafeReadableBytes {
         isSocket
@@ -235,6 +253,14 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       readerClosed()
       return
     }
+    gathering = true
+    readOnce()
+    gathering = false
+    if hasGatheredWrites { flush() }
+  }
+
+  /// One read, and the callbacks it causes.
+  private func readOnce() {
     if let buffered = bufferedProtocol {
       readIntoProtocolBuffer(buffered)
       return
@@ -296,6 +322,8 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
 
   /// Writes what is queued, finishes a requested half-close or close, and reports a drain.
   private func flush() {
+    hasGatheredWrites = false
+    guard state != .closed else { return }
     switch pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs) {
     case .failed(let error):
       finish(error: error)
@@ -323,7 +351,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     guard state != .closed else { return }
     var wanted: Interest = []
     if watchesHangUp || (reads && state == .open && !readingPaused && !peerSentEOF) { wanted.insert(.read) }
-    if !pending.isEmpty { wanted.insert(.write) }
+    if !pending.isEmpty && !hasGatheredWrites { wanted.insert(.write) }
     guard wanted != registeredInterest else { return }
     do {
       try loop.setInterest(wanted, fd: fd)
