@@ -40,6 +40,7 @@ let package = Package(
     .library(name: "EddyTLS", targets: ["EddyTLS"]),
     .library(name: "EddyTLSReactor", targets: ["EddyTLSReactor"]),
     .library(name: "EddyLoadGen", targets: ["EddyLoadGen"]),
+    .library(name: "EddyAsync", targets: ["EddyAsync"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
     .executable(name: "loadgen", targets: ["loadgen"]),
   ],
@@ -72,6 +73,7 @@ let package = Package(
         "CEddyPacing", "EddyCodecs", "EddyReactor", "EddyProtocols", "EddyTransports", "EddyTLS",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]),
+    module("EddyAsync", ["EddyReactor", "EddyProtocols", "EddyTransports", deque]),
 
     // Tools
     tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor"]),
@@ -87,5 +89,6 @@ let package = Package(
     tests(
       "EddyTLSTests",
       ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),
+    tests("EddyAsyncTests", ["EddyAsync", "EddyCodecs", "EddyTLS", "EddyTLSReactor", "EddyLoadGen"]),
   ]
 )

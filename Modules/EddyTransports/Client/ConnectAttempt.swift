@@ -94,7 +94,12 @@ final class ConnectAttempt: Selectable {
   }
 
   package func loopClosing() {
-    fail(.system(SystemError("connect", errno: ECANCELED)))
+    fail(.cancelled)
+  }
+
+  /// Gives up unless the attempt has already completed.
+  func cancel() {
+    fail(.cancelled)
   }
 
   private func connected() {

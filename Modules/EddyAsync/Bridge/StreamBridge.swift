@@ -1,0 +1,123 @@
+import EddyProtocols
+import EddyReactor
+
+/// The stream protocol behind an ``AsyncConnection``: it lives on the transport's loop, feeds
+/// received elements to the inbound queue, pauses and resumes reading as the consumer falls
+/// behind and catches up, and hands queued writes to the transport while it is not paused.
+final class StreamBridge: StreamProtocol {
+  let loop: EventLoop
+  let buffers: StreamBuffers
+  /// The transport (or the top codec layer), from `connectionMade` until `connectionLost`.
+  private(set) var transport: (any StreamTransport)?
+  /// Called once with the bridge when the connection is made.
+  var onConnectionMade: ((StreamBridge) -> Void)?
+  private var batch = OutboundQueue<ByteBuffer>.Batch()
+  private var isDraining = false
+
+  init(loop: EventLoop, buffers: StreamBuffers) {
+    self.loop = loop
+    self.buffers = buffers
+  }
+
+  /// A bridge for a connection configured by `configuration`, and the protocol to hand its
+  /// transport: the bridge under the configured layers.
+  static func make(
+    loop: EventLoop, configuration: AsyncConnectionConfiguration
+  ) -> (bridge: StreamBridge, protocol: any StreamProtocol) {
+    let buffers = StreamBuffers(
+      inboundLimits: configuration.inboundLimits, stagingLimit: configuration.stagingLimit,
+      canPauseReading: true)
+    let bridge = StreamBridge(loop: loop, buffers: buffers)
+    return (bridge, configuration.layers?(bridge) ?? bridge)
+  }
+
+  // MARK: Protocol callbacks
+
+  func connectionMade(_ transport: any StreamTransport) {
+    self.transport = transport
+    onConnectionMade?(self)
+    onConnectionMade = nil
+  }
+
+  func dataReceived(_ data: ByteBuffer) {
+    switch buffers.inbound.withLock({ $0.receive(data) }) {
+    case .deliver(let waiter):
+      waiter.resume(returning: data)
+    case .buffered(let pauseReading):
+      if pauseReading { transport?.pauseReading() }
+    case .dropped:
+      preconditionFailure("a stream's reading pauses, so its elements are never dropped")
+    }
+  }
+
+  /// Ends the inbound sequence; the connection stays half-open so the application can still
+  /// write, and closes when it closes the connection.
+  func eofReceived() -> Bool {
+    if let (waiter, poll) = buffers.inbound.withLock({ $0.finish(error: nil) }) {
+      InboundQueue.resume(waiter, with: poll)
+    }
+    return true
+  }
+
+  func connectionLost(_ error: (any Error)?) {
+    transport = nil
+    if let (waiter, poll) = buffers.inbound.withLock({ $0.finish(error: error) }) {
+      InboundQueue.resume(waiter, with: poll)
+    }
+    let writeError = error ?? AsyncConnectionError.closed
+    for waiter in buffers.outbound.withLock({ $0.fail(writeError) }) {
+      waiter.resume(throwing: writeError)
+    }
+  }
+
+  func pauseWriting() {
+    buffers.outbound.withLock { $0.pause() }
+  }
+
+  func resumeWriting() {
+    if buffers.outbound.withLock({ $0.resume() }) { drain() }
+  }
+
+  // MARK: Requests from the connection's tasks
+
+  /// Hands queued writes and commands to the transport, in order, until the queue is empty or
+  /// the transport pauses.
+  func drain() {
+    // A write below may call back into pauseWriting/resumeWriting; the outer drain goes on.
+    guard !isDraining else { return }
+    isDraining = true
+    defer { isDraining = false }
+    while true {
+      buffers.outbound.withLock {
+        $0.takeBatch(into: &batch, transportBuffer: transport?.writeBufferSize ?? 0)
+      }
+      if batch.isEmpty { return }
+      if let transport {
+        if batch.elements.count == 1 {
+          transport.write(batch.elements[0])
+        } else if !batch.elements.isEmpty {
+          transport.write(contentsOf: batch.elements)
+        }
+        switch batch.command {
+        case .writeEOF: transport.writeEOF()
+        case .close: transport.close()
+        case nil: break
+        }
+      }
+      for waiter in batch.waiters { waiter.resume() }
+    }
+  }
+
+  /// Resumes reading if the consumer has caught up.
+  func resumeReadingIfCaughtUp() {
+    if buffers.inbound.withLock({ $0.shouldResumeReading() }) { transport?.resumeReading() }
+  }
+
+  /// Closes the transport at once, dropping what it buffered.
+  func abort() {
+    transport?.abort()
+  }
+}
+
+/// The buffers of a byte stream: chunks or frames in, bytes or frames out.
+typealias StreamBuffers = ConnectionBuffers<ByteBuffer, ByteBuffer>

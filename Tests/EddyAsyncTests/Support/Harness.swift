@@ -1,0 +1,97 @@
+import EddyAsync
+import EddyProtocols
+import EddyReactor
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Polls `condition` every few milliseconds until it holds or `seconds` pass; returns whether it held.
+@discardableResult
+func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+  while ContinuousClock.now < deadline {
+    if condition() { return true }
+    try? await Task.sleep(for: .milliseconds(5))
+  }
+  return condition()
+}
+
+/// Runs `body` with a group of `loops` loops that is shut down afterwards.
+@discardableResult
+func withGroup<Result>(loops: Int = 1, _ body: (EventLoopGroup) async throws -> Result) async throws -> Result
+{
+  let group = try EventLoopGroup(loops: loops, name: "async-test")
+  defer { group.shutdown() }
+  return try await body(group)
+}
+
+/// A byte pattern with a prime period, so lost, duplicated or reordered chunks show.
+func patternByte(at offset: Int) -> UInt8 {
+  UInt8(truncatingIfNeeded: offset % 251)
+}
+
+/// `count` bytes of the pattern starting at `offset`.
+func patternBuffer(from offset: Int, count: Int) -> ByteBuffer {
+  ByteBuffer(bytes: (offset..<offset + count).map(patternByte(at:)))
+}
+
+/// Slices of the pattern at any offset, cut from one buffer a pattern period longer than the
+/// largest slice, so a test can send many megabytes without building them byte by byte.
+struct PatternSource {
+  private let buffer: ByteBuffer
+  private let maxCount: Int
+
+  init(maxCount: Int) {
+    self.maxCount = maxCount
+    self.buffer = patternBuffer(from: 0, count: maxCount + 251)
+  }
+
+  /// `count` (at most `maxCount`) bytes of the pattern starting at `offset`.
+  func slice(from offset: Int, count: Int) -> ByteBuffer {
+    precondition(count <= maxCount, "a slice longer than the source")
+    return buffer.getSlice(at: offset % 251, length: count)!
+  }
+}
+
+/// Checks the first, middle and last bytes of `buffer` against the pattern at `offset`: cheap
+/// enough for a hundred mebibytes, and enough to catch a lost, repeated or reordered chunk.
+func followsPattern(_ buffer: ByteBuffer, from offset: Int) -> Bool {
+  let count = buffer.readableBytes
+  return [0, count / 2, count - 1].allSatisfy { index in
+    buffer.getByte(at: index) == patternByte(at: offset + index)
+  }
+}
+
+/// A unique Unix socket path for this process.
+func unixSocketPath(_ name: String) -> String {
+  "/tmp/eddy-async-\(name)-\(getpid()).sock"
+}
+
+/// Raises the soft limit on open descriptors to at least `wanted` (within the hard limit);
+/// returns the soft limit in force.
+@discardableResult
+func raiseDescriptorLimit(to wanted: Int) -> Int {
+  var limits = rlimit()
+  guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return 0 }
+  if limits.rlim_cur < rlim_t(wanted) {
+    limits.rlim_cur = min(rlim_t(wanted), limits.rlim_max)
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
+    _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
+  }
+  return Int(limits.rlim_cur)
+}
+
+/// An integer shared between tasks.
+final class SharedCounter: Sendable {
+  private let storage = Atomic<Int>(0)
+
+  var value: Int { storage.load(ordering: .relaxed) }
+
+  func add(_ amount: Int) { storage.add(amount, ordering: .relaxed) }
+
+  func store(_ value: Int) { storage.store(value, ordering: .relaxed) }
+}

@@ -1,0 +1,130 @@
+import EddyProtocols
+import EddyReactor
+import EddyTransports
+
+/// What a callback-side peer saw, readable from the test's thread.
+final class PeerLog: Sendable {
+  private struct State {
+    var received = 0
+    var inOrder = true
+    var sawEOF = false
+    var lost = false
+    var lostError: String?
+  }
+
+  private let state = Locked(State())
+
+  func record(_ data: ByteBuffer) {
+    state.withLock { state in
+      if !followsPattern(data, from: state.received) { state.inOrder = false }
+      state.received += data.readableBytes
+    }
+  }
+
+  func recordEOF() { state.withLock { $0.sawEOF = true } }
+
+  func recordLost(_ error: (any Error)?) {
+    state.withLock {
+      $0.lost = true
+      $0.lostError = error.map { "\($0)" }
+    }
+  }
+
+  var received: Int { state.withLock { $0.received } }
+  var inOrder: Bool { state.withLock { $0.inOrder } }
+  var sawEOF: Bool { state.withLock { $0.sawEOF } }
+  var lost: Bool { state.withLock { $0.lost } }
+}
+
+/// A peer that sends `total` bytes of the pattern as fast as its transport's water marks allow,
+/// then closes.
+final class Blaster: StreamProtocol {
+  private let total: Int
+  private let source: PatternSource
+  private let chunkSize: Int
+  private var sent = 0
+  private var paused = false
+  private var transport: (any StreamTransport)?
+
+  init(total: Int, chunkSize: Int = 64 * 1024) {
+    self.total = total
+    self.chunkSize = chunkSize
+    self.source = PatternSource(maxCount: chunkSize)
+  }
+
+  func connectionMade(_ transport: any StreamTransport) {
+    self.transport = transport
+    pump()
+  }
+
+  func pauseWriting() { paused = true }
+
+  func resumeWriting() {
+    paused = false
+    pump()
+  }
+
+  func connectionLost(_ error: (any Error)?) { transport = nil }
+
+  private func pump() {
+    guard let transport else { return }
+    while !paused && sent < total {
+      let count = min(chunkSize, total - sent)
+      transport.write(source.slice(from: sent, count: count))
+      sent += count
+    }
+    if sent == total { transport.close() }
+  }
+}
+
+/// A peer that records what it receives; it can start with reading paused, to play a peer that
+/// does not read.
+final class Recorder: StreamProtocol {
+  let log: PeerLog
+  private let startPaused: Bool
+  private(set) var transport: (any StreamTransport)?
+
+  init(log: PeerLog, startPaused: Bool = false) {
+    self.log = log
+    self.startPaused = startPaused
+  }
+
+  func connectionMade(_ transport: any StreamTransport) {
+    self.transport = transport
+    if startPaused { transport.pauseReading() }
+  }
+
+  func dataReceived(_ data: ByteBuffer) { log.record(data) }
+
+  func eofReceived() -> Bool {
+    log.recordEOF()
+    return false
+  }
+
+  func connectionLost(_ error: (any Error)?) {
+    log.recordLost(error)
+    transport = nil
+  }
+}
+
+/// The protocols a server made; touched only on the server loop's thread.
+final class Made<Element: AnyObject>: @unchecked Sendable {
+  var items: [Element] = []
+
+  func add(_ item: Element) -> Element {
+    items.append(item)
+    return item
+  }
+}
+
+extension Made where Element == Recorder {
+  /// Lets every recorder read again; call on the server loop's thread.
+  func resumeReading() {
+    for recorder in items { recorder.transport?.resumeReading() }
+  }
+
+  /// Aborts every recorder's connection; call on the server loop's thread.
+  func abortAll() {
+    for recorder in items { recorder.transport?.abort() }
+  }
+}
