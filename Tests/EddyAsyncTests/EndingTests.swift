@@ -39,7 +39,17 @@ import Testing
       // Closing with unread bytes makes the peer's kernel answer with a reset.
       try await connection.write("unread")
       #expect(await eventually { server.connectionCount == 1 })
-      try await Task.sleep(for: .milliseconds(50))
+      // Wait until the bytes sit unread in the server's socket, however loaded the machine is.
+      var unread = 0
+      for _ in 0..<1000 where unread <= 0 {
+        unread = try await group.loops[0].submit { () -> Int in
+          guard let fd = peers.items.first?.transport?.fileDescriptor else { return 0 }
+          var byte: UInt8 = 0
+          return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        }
+        if unread <= 0 { try await Task.sleep(for: .milliseconds(10)) }
+      }
+      #expect(unread > 0)
       try await group.loops[0].submit { peers.abortAll() }
       var iterator = connection.inbound.makeAsyncIterator()
       await #expect {
