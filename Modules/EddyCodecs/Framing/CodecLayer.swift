@@ -23,7 +23,9 @@ import EddyProtocols
 /// ``CodecError`` once the transport below reports the end. The codecs are released when the
 /// connection ends.
 ///
-/// A layer is bound to its transport's event loop thread.
+/// A layer is bound to its transport's event loop thread. Its buffers and codecs skip Swift's
+/// dynamic exclusivity checks: only the layer touches them, never across a callback, and the
+/// checks cost more than the decoding of a small frame.
 public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: StreamProtocol, StreamTransport {
   private enum State {
     case awaitingConnection
@@ -33,29 +35,29 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     case lost
   }
 
-  private var decoder: Decoder
-  private var encoder: Encoder
-  private var upper: any StreamProtocol
-  private var messageUpper: (any MessageProtocol)?
-  private var lower: (any StreamTransport)?
-  private var state = State.awaitingConnection
+  @exclusivity(unchecked) private var decoder: Decoder
+  @exclusivity(unchecked) private var encoder: Encoder
+  @exclusivity(unchecked) private var upper: any StreamProtocol
+  @exclusivity(unchecked) private var messageUpper: (any MessageProtocol)?
+  @exclusivity(unchecked) private var lower: (any StreamTransport)?
+  @exclusivity(unchecked) private var state = State.awaitingConnection
   /// Received bytes not decoded yet. While frames are cut from a received buffer this is that
   /// buffer itself (borrowed, so frames are slices of it); bytes of an unfinished frame left
   /// over are then moved to storage the layer owns, so the buffer below can be reused.
-  private var cumulation = ByteBuffer()
-  private var cumulationIsBorrowed = false
+  @exclusivity(unchecked) private var cumulation = ByteBuffer()
+  @exclusivity(unchecked) private var cumulationIsBorrowed = false
   /// Owned storage kept for the next unfinished frame.
-  private var spare = ByteBuffer()
+  @exclusivity(unchecked) private var spare = ByteBuffer()
   /// Reused for every encoded write whenever the transport below has let go of the last one.
-  private var encodeBuffer = ByteBuffer()
+  @exclusivity(unchecked) private var encodeBuffer = ByteBuffer()
   /// True when ``encodeBuffer`` holds replies written while frames were being handed up: they go
   /// below as one write when the handing-up ends (or sooner, to stay within the water marks).
-  private var hasGatheredWrites = false
-  private var readingPaused = false
-  private var isDelivering = false
-  private var eofReceivedBelow = false
-  private var eofDeliveredAbove = false
-  private var writeEnded = false
+  @exclusivity(unchecked) private var hasGatheredWrites = false
+  @exclusivity(unchecked) private var readingPaused = false
+  @exclusivity(unchecked) private var isDelivering = false
+  @exclusivity(unchecked) private var eofReceivedBelow = false
+  @exclusivity(unchecked) private var eofDeliveredAbove = false
+  @exclusivity(unchecked) private var writeEnded = false
 
   /// Creates a layer that decodes with `decoder`, encodes with `encoder` and serves `upper`.
   public init(decoder: Decoder, encoder: Encoder, upper: any StreamProtocol) {
@@ -138,12 +140,17 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
 
   /// Encodes one frame and writes it below. Ignored after `close`, `abort` or `writeEOF`.
   public func write(_ data: ByteBuffer) {
-    write(contentsOf: CollectionOfOne(data))
+    guard beginEncoding(), encode(data) else { return }
+    finishEncoding()
   }
 
   /// Encodes the frames, in order, into one write below.
   public func write(contentsOf buffers: [ByteBuffer]) {
-    write(contentsOf: buffers[...])
+    guard beginEncoding() else { return }
+    for frame in buffers {
+      guard encode(frame) else { return }
+    }
+    finishEncoding()
   }
 
   /// Encodes the stream's ending, then closes the write side below once it has drained.
@@ -281,19 +288,29 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     }
   }
 
-  private func write(contentsOf frames: some Collection<ByteBuffer>) {
-    guard case .open = state, !writeEnded, let lower else { return }
+  /// Readies ``encodeBuffer`` for frames; false when writing has ended.
+  private func beginEncoding() -> Bool {
+    guard case .open = state, !writeEnded, lower != nil else { return false }
     if !hasGatheredWrites { encodeBuffer.clear() }
-    for frame in frames {
-      do {
-        try encoder.encode(frame, into: &encodeBuffer)
-      } catch {
-        fail(error)
-        return
-      }
+    return true
+  }
+
+  /// Encodes one frame after what ``encodeBuffer`` holds; false (and the layer failed) on error.
+  private func encode(_ frame: ByteBuffer) -> Bool {
+    do {
+      try encoder.encode(frame, into: &encodeBuffer)
+      return true
+    } catch {
+      fail(error)
+      return false
     }
-    // While frames are handed up, replies are gathered into one write below, as long as that
-    // keeps the transport below within its high-water mark (so no pause is held back).
+  }
+
+  /// Writes the encoded frames below, or, while frames are handed up, gathers them into one
+  /// write below as long as that keeps the transport below within its high-water mark (so no
+  /// pause is held back).
+  private func finishEncoding() {
+    guard let lower else { return }
     if isDelivering && encodeBuffer.readableBytes &+ lower.writeBufferSize <= lower.writeBufferLimits.high {
       hasGatheredWrites = true
       return

@@ -25,10 +25,12 @@ public final class EventLoop: @unchecked Sendable {
   public var errorHandler: (any Error) -> Void
 
   let selector: Selector
-  var registrations: [Registration] = []
+  // The loop's hot state skips Swift's dynamic exclusivity checks: it is touched only on the
+  // loop's thread, and never held across a callback.
+  @exclusivity(unchecked) var registrations: [Registration] = []
   var nextGeneration: UInt32 = 0
-  var ready = Deque<CallbackHandle>()
-  var timers = TimerQueue()
+  @exclusivity(unchecked) var ready = Deque<CallbackHandle>()
+  @exclusivity(unchecked) var timers = TimerQueue()
   var signals: SignalRouter?
 
   /// Per-loop state owned by the transport layer (its shared receive buffer and scratch space),

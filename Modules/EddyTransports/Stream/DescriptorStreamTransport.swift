@@ -22,6 +22,9 @@ import EddyReactor
 /// already shut (writes are ignored) and closes after `eofReceived` whatever it returns. The
 /// write end never delivers data; its ``writeEOF()`` closes it once the buffer has drained, and
 /// it ends with `EPIPE` when the reader goes away while bytes are still queued.
+///
+/// The write queue and water-mark state skip Swift's dynamic exclusivity checks: only the
+/// transport touches them, never across a callback, on every write.
 public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private enum State {
     /// Reading and writing.
@@ -40,22 +43,22 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private let reads: Bool
   /// Read readiness means the reader went away (the write end of a pipe or FIFO).
   private let watchesHangUp: Bool
-  private var currentProtocol: any StreamProtocol
-  private var bufferedProtocol: (any BufferedStreamProtocol)?
+  @exclusivity(unchecked) private var currentProtocol: any StreamProtocol
+  @exclusivity(unchecked) private var bufferedProtocol: (any BufferedStreamProtocol)?
   private let resources: LoopResources
-  private var pending = PendingWrites()
-  private var flow = WriteFlowControl()
-  private var state = State.open
-  private var registeredInterest: Interest = []
-  private var readingPaused = false
-  private var peerSentEOF = false
-  private var eofRequested = false
+  @exclusivity(unchecked) private var pending = PendingWrites()
+  @exclusivity(unchecked) private var flow = WriteFlowControl()
+  @exclusivity(unchecked) private var state = State.open
+  @exclusivity(unchecked) private var registeredInterest: Interest = []
+  @exclusivity(unchecked) private var readingPaused = false
+  @exclusivity(unchecked) private var peerSentEOF = false
+  @exclusivity(unchecked) private var eofRequested = false
   private var lostDelivered = false
   /// True while a read's callbacks run: small writes are gathered and sent together when they
   /// return (one vectored write for every frame a read produced).
-  private var gathering = false
+  @exclusivity(unchecked) private var gathering = false
   /// Bytes gathered and not yet offered to the kernel.
-  private var hasGatheredWrites = false
+  @exclusivity(unchecked) private var hasGatheredWrites = false
   private var cachedLocalAddress: SocketAddress?
   private var cachedPeerAddress: SocketAddress?
 

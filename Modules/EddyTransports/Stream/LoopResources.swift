@@ -19,7 +19,7 @@ final class LoopResources {
   static let maxIOVecs = 256
 
   /// The receive buffer, taken by a transport for the duration of one read.
-  var receiveBuffer = ByteBuffer(capacity: receiveSize)
+  @exclusivity(unchecked) var receiveBuffer = ByteBuffer(capacity: receiveSize)
   let iovecs = UnsafeMutablePointer<iovec>.allocate(capacity: maxIOVecs)
   /// What datagram endpoints share, made when the loop's first one receives or sends.
   var datagramArea: DatagramBatchArea?
