@@ -14,6 +14,7 @@ let strict: [SwiftSetting] = [
 var dependencies: [Package.Dependency] = [
   .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
   .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.0.0"),
+  .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
 ]
 
 var targets: [Target] = [
@@ -23,6 +24,7 @@ var targets: [Target] = [
       .product(name: "NIOCore", package: "swift-nio"),
       .product(name: "NIOPosix", package: "swift-nio"),
       .product(name: "NIOExtras", package: "swift-nio-extras"),
+      .product(name: "NIOSSL", package: "swift-nio-ssl"),
     ],
     path: "Sources/NIOEchoServer",
     swiftSettings: strict
