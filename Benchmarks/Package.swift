@@ -37,21 +37,22 @@ if !peersOnly {
     .package(name: "Eddy", path: ".."),
     .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
   ]
-  targets.append(
+  targets += [
     .executableTarget(
       name: "EddyMicro",
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "EddyReactor", package: "Eddy"),
         .product(name: "EddyProtocols", package: "Eddy"),
+        .product(name: "EddyCodecs", package: "Eddy"),
       ],
       path: "Benchmarks/EddyMicro",
       swiftSettings: strict,
       plugins: [
         .plugin(name: "BenchmarkPlugin", package: "benchmark")
       ]
-    )
-  )
+    ),
+  ]
 }
 
 let package = Package(

@@ -10,4 +10,6 @@ let benchmarks: @Sendable () -> Void = {
   )
   registerByteBufferBenchmarks()
   registerEventLoopBenchmarks()
+  registerFrameEncodeBenchmarks()
+  registerFrameDecodeBenchmarks()
 }
