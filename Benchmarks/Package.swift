@@ -38,9 +38,12 @@ if !peersOnly {
     .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
   ]
   targets += [
+    // The system zlib, called directly: the baseline the zlib layer is measured against.
+    .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
     .executableTarget(
       name: "EddyMicro",
       dependencies: [
+        "CSystemZlib",
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "EddyReactor", package: "Eddy"),
         .product(name: "EddyProtocols", package: "Eddy"),

@@ -12,4 +12,5 @@ let benchmarks: @Sendable () -> Void = {
   registerEventLoopBenchmarks()
   registerFrameEncodeBenchmarks()
   registerFrameDecodeBenchmarks()
+  registerZlibBenchmarks()
 }
