@@ -48,6 +48,7 @@ if !peersOnly {
         .product(name: "EddyReactor", package: "Eddy"),
         .product(name: "EddyProtocols", package: "Eddy"),
         .product(name: "EddyCodecs", package: "Eddy"),
+        .product(name: "EddyTesting", package: "Eddy"),
       ],
       path: "Benchmarks/EddyMicro",
       swiftSettings: strict,

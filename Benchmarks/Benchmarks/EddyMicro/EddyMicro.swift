@@ -13,4 +13,5 @@ let benchmarks: @Sendable () -> Void = {
   registerFrameEncodeBenchmarks()
   registerFrameDecodeBenchmarks()
   registerZlibBenchmarks()
+  registerCodecStackBenchmarks()
 }
