@@ -14,6 +14,7 @@ let strict: [SwiftSetting] = [
 var dependencies: [Package.Dependency] = [
   .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
   .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.0.0"),
+  .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
 ]
 
 var targets: [Target] = [
@@ -23,6 +24,7 @@ var targets: [Target] = [
       .product(name: "NIOCore", package: "swift-nio"),
       .product(name: "NIOPosix", package: "swift-nio"),
       .product(name: "NIOExtras", package: "swift-nio-extras"),
+      .product(name: "NIOSSL", package: "swift-nio-ssl"),
     ],
     path: "Sources/NIOEchoServer",
     swiftSettings: strict
@@ -35,21 +37,26 @@ if !peersOnly {
     .package(name: "Eddy", path: ".."),
     .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
   ]
-  targets.append(
+  targets += [
+    // The system zlib, called directly: the baseline the zlib layer is measured against.
+    .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
     .executableTarget(
       name: "EddyMicro",
       dependencies: [
+        "CSystemZlib",
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "EddyReactor", package: "Eddy"),
         .product(name: "EddyProtocols", package: "Eddy"),
+        .product(name: "EddyCodecs", package: "Eddy"),
+        .product(name: "EddyTesting", package: "Eddy"),
       ],
       path: "Benchmarks/EddyMicro",
       swiftSettings: strict,
       plugins: [
         .plugin(name: "BenchmarkPlugin", package: "benchmark")
       ]
-    )
-  )
+    ),
+  ]
 }
 
 let package = Package(

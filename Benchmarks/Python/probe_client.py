@@ -3,16 +3,20 @@
 
 usage: probe_client.py TARGET [--codec STACK] [--connections N] [--messages N] [--pipeline K]
                               [--sizes 1,64,1000,65536] [--timeout SECONDS]
+                              [--tls --tls-ca PEM [--tls-server-name NAME]]
 
 Each connection keeps K messages outstanding until it has sent N, cycling through the payload
 sizes (so large messages arrive split across reads). Prints one summary line and exits 0 when every
 reply matched; exits 1 with the reason on stderr on a mismatch, an early close or the time limit.
+With --tls it speaks TLS (Python's ssl module), verifying the server against the CAs of --tls-ca and
+the name of --tls-server-name (the target's host by default).
 """
 
 import argparse
 import asyncio
 import collections
 import random
+import ssl
 import sys
 
 from framing import STACKS, make_stack, parse_target
@@ -35,7 +39,13 @@ def payload(rng, size, codec_name):
 async def probe_connection(host, port, options, index):
     rng = random.Random(index)
     codec = make_stack(options.codec)
-    reader, writer = await asyncio.open_connection(host, port)
+    if options.tls:
+        tls = ssl.create_default_context(cafile=options.tls_ca)
+        reader, writer = await asyncio.open_connection(
+            host, port, ssl=tls, server_hostname=options.tls_server_name or host
+        )
+    else:
+        reader, writer = await asyncio.open_connection(host, port)
     outstanding = collections.deque()
     sent = received = 0
     try:
@@ -81,6 +91,9 @@ def main():
     parser.add_argument("--pipeline", type=int, default=8)
     parser.add_argument("--sizes", default="1,64,1000,65536", help="payload sizes in bytes, cycled")
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--tls", action="store_true", help="speak TLS")
+    parser.add_argument("--tls-ca", help="PEM file of the CAs to trust (the system's by default)")
+    parser.add_argument("--tls-server-name", help="the name to verify (the target's host by default)")
     options = parser.parse_args()
     options.sizes = [int(size) for size in options.sizes.split(",")]
     try:
@@ -94,7 +107,10 @@ def main():
     except OSError as error:
         print(f"probe failed: {type(error).__name__}: {error}", file=sys.stderr)
         sys.exit(1)
-    print(f"probe ok: {options.target} codec={options.codec} connections={options.connections} replies={total}")
+    print(
+        f"probe ok: {options.target} codec={options.codec}{' tls' if options.tls else ''} "
+        f"connections={options.connections} replies={total}"
+    )
 
 
 if __name__ == "__main__":

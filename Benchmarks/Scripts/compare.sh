@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side echo comparison: Eddy's echo-server against SwiftNIO, asyncio, uvloop and a minimal C
 # epoll server (the limit row), all driven by Eddy's loadgen with the same settings, the server pinned
-# to core 0 and the load generator to core 1. Medians go to docs/benchmarks.md, between markers.
+# to core 0 and the load generator to core 1; and Eddy over TLS against SwiftNIO with swift-nio-ssl.
+# Medians go to docs/benchmarks.md, between markers.
 #
 # usage: Benchmarks/Scripts/compare.sh [--smoke] [--peers-only] [--no-build]
 #   --smoke       only check that every server echoes correctly (Benchmarks/Python/probe_client.py)
@@ -10,8 +11,10 @@
 #
 # Environment (defaults in brackets):
 #   BENCH_DURATION [4]  measured seconds per run     BENCH_WARMUP [1]  loadgen warm-up seconds per run
-#   BENCH_REPS [3]      repetitions of every run     BENCH_SCENARIOS ["a b c d e"]
+#   BENCH_REPS [3]      repetitions of every run     BENCH_SCENARIOS ["a b c d e tls"]
 #   BENCH_ROWS          server rows to run, e.g. "eddy-raw nio-raw c-raw" [all]
+#   (lists may be separated by spaces or commas; the -tls- rows run in scenario tls only, the others
+#   in a to e only)
 #   BENCH_IDLE_CONNECTIONS [2000]                    BENCH_DOC [docs/benchmarks.md]
 #   BENCH_SCRATCH [.build-compare]  build directory
 #   ECHO_SERVER, LOADGEN  binaries to use instead of building Eddy's echo-server and loadgen
@@ -22,7 +25,8 @@ BENCH="$ROOT/Benchmarks"
 DURATION="${BENCH_DURATION:-4}"
 WARMUP="${BENCH_WARMUP:-1}"
 REPS="${BENCH_REPS:-3}"
-SCENARIOS="${BENCH_SCENARIOS:-a b c d e}"
+SCENARIOS="${BENCH_SCENARIOS:-a b c d e tls}"
+SCENARIOS="${SCENARIOS//,/ }"
 IDLE_CONNECTIONS="${BENCH_IDLE_CONNECTIONS:-2000}"
 DOC="${BENCH_DOC:-$ROOT/docs/benchmarks.md}"
 SCRATCH="${BENCH_SCRATCH:-.build-compare}"
@@ -46,16 +50,28 @@ for argument in "$@"; do
       ;;
   esac
 done
+for scenario in $SCENARIOS; do
+  case "$scenario" in
+    a | b | c | d | e | tls) ;;
+    *)
+      echo "compare.sh: unknown scenario $scenario in BENCH_SCENARIOS (known: a b c d e tls)" >&2
+      exit 64
+      ;;
+  esac
+done
 
-PEER_ROWS="nio-raw nio-line nio-length-prefix asyncio-raw uvloop-raw c-raw"
-EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line"
+PEER_ROWS="nio-raw nio-line nio-length-prefix asyncio-raw uvloop-raw c-raw nio-tls-raw"
+EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line eddy-tls-raw"
 if $PEERS_ONLY; then DEFAULT_ROWS="$PEER_ROWS"; else DEFAULT_ROWS="$EDDY_ROWS $PEER_ROWS"; fi
-read -r -a ROWS <<<"${BENCH_ROWS:-$DEFAULT_ROWS}"
+SELECTED_ROWS="${BENCH_ROWS:-$DEFAULT_ROWS}"
+read -r -a ROWS <<<"${SELECTED_ROWS//,/ }"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/eddy-compare.XXXXXX")"
 ECHO_SERVER_BIN="${ECHO_SERVER:-}"
 LOADGEN_BIN="${LOADGEN:-}"
 SERVER_PID=""
+# The CA, server certificate and key of the TLS rows, made by Tests/Interop/make_tls_certs.sh.
+TLS_DIR="$WORK/tls"
 # Every process is started under `timeout`, which bounds its life, forwards SIGTERM to it and leads a
 # process group of its own; these are the PIDs of those `timeout` processes still running.
 STARTED_PIDS=()
@@ -132,24 +148,75 @@ locate_binaries() {
 # ---------------------------------------------------------------------------------------------------
 # Servers
 
-# The codec stack of a row: eddy-zlib-line -> zlib,line.
+# The codec stack of a row: eddy-zlib-line -> zlib,line; eddy-tls-raw -> raw (under TLS).
 row_stack() {
   local stack="${1#*-}"
+  stack="${stack#tls-}"
   echo "${stack/zlib-/zlib,}"
+}
+
+# True for a row whose server speaks TLS: SERVER-tls-STACK.
+is_tls_row() {
+  [[ "$1" == *-tls-* ]]
+}
+
+# Sets SCENARIO_ROWS to the selected rows that run in a scenario: the TLS rows in scenario tls, the
+# others in a to e.
+scenario_rows() {
+  local row
+  SCENARIO_ROWS=()
+  for row in "${ROWS[@]}"; do
+    if is_tls_row "$row"; then
+      if [[ "$1" == tls ]]; then SCENARIO_ROWS+=("$row"); fi
+    elif [[ "$1" != tls ]]; then
+      SCENARIO_ROWS+=("$row")
+    fi
+  done
+}
+
+# Makes the certificates of the TLS rows once, when any selected row needs them.
+make_tls_certificates() {
+  local row
+  for row in "${ROWS[@]}"; do
+    if is_tls_row "$row"; then
+      say "making TLS certificates in $TLS_DIR"
+      sh "$ROOT/Tests/Interop/make_tls_certs.sh" "$TLS_DIR"
+      return 0
+    fi
+  done
+}
+
+# Sets TLS_SERVER_ARGUMENTS and TLS_CLIENT_ARGUMENTS for a row: empty for a plain TCP row. The
+# client ones are loadgen's and probe_client.py's alike.
+tls_arguments() {
+  TLS_SERVER_ARGUMENTS=()
+  TLS_CLIENT_ARGUMENTS=()
+  if is_tls_row "$1"; then
+    TLS_SERVER_ARGUMENTS=(--tls-cert "$TLS_DIR/server.pem" --tls-key "$TLS_DIR/server.key")
+    TLS_CLIENT_ARGUMENTS=(--tls --tls-ca "$TLS_DIR/ca.pem" --tls-server-name localhost)
+  fi
 }
 
 # Sets SERVER_COMMAND to the command line that starts a row's server on a port the kernel chooses.
 server_command() {
   local row="$1" stack
   stack="$(row_stack "$row")"
+  tls_arguments "$row"
   case "$row" in
     eddy-*)
       [[ -n "$ECHO_SERVER_BIN" ]] || {
         say "$row needs Eddy's echo-server, which --peers-only leaves out"
         return 1
       }
-      SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1) ;;
-    nio-*) SERVER_COMMAND=("$PEER_BIN/NIOEchoServer" --host 127.0.0.1 --port 0 --codec "$stack") ;;
+      SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1
+        "${TLS_SERVER_ARGUMENTS[@]}") ;;
+    nio-*)
+      SERVER_COMMAND=("$PEER_BIN/NIOEchoServer" --host 127.0.0.1 --port 0 --codec "$stack"
+        "${TLS_SERVER_ARGUMENTS[@]}") ;;
+    *-tls-*)
+      say "$row: only Eddy's and SwiftNIO's servers have TLS rows"
+      return 1
+      ;;
     asyncio-*) SERVER_COMMAND=("$PYTHON" "$BENCH/Python/asyncio_echo.py" --port 0 --codec "$stack") ;;
     uvloop-*) SERVER_COMMAND=("$PYTHON" "$BENCH/Python/asyncio_echo.py" --port 0 --codec "$stack" --uvloop) ;;
     c-raw) SERVER_COMMAND=("$PEER_BIN/CEchoServer" --port 0) ;;
@@ -236,8 +303,10 @@ smoke() {
       failures=$((failures + 1))
       continue
     fi
+    tls_arguments "$row"
     if run_bounded 90 "$PYTHON" "$BENCH/Python/probe_client.py" "127.0.0.1:$SERVER_PORT" \
-      --codec "$(row_stack "$row")" --connections 8 --messages 200 --pipeline 8 >"$WORK/probe.out" 2>&1; then
+      --codec "$(row_stack "$row")" --connections 8 --messages 200 --pipeline 8 "${TLS_CLIENT_ARGUMENTS[@]}" \
+      >"$WORK/probe.out" 2>&1; then
       say "smoke $row: $(tail -n 1 "$WORK/probe.out")"
     else
       say "smoke $row FAILED: $(tail -n 1 "$WORK/probe.out")"
@@ -258,7 +327,7 @@ smoke() {
 scenario_load() {
   case "$1" in
     a) echo "64 64 16" ;;
-    b) echo "16 1024 8" ;;
+    b | tls) echo "16 1024 8" ;;
     c) echo "1 64 1" ;;
     d) echo "4 65536 2" ;;
   esac
@@ -267,6 +336,7 @@ scenario_load() {
 measure_load() {
   local scenario="$1" row="$2" rep="$3" connections payload pipeline status=0
   read -r connections payload pipeline <<<"$(scenario_load "$scenario")"
+  tls_arguments "$row"
   local budget=$((DURATION + WARMUP + 30))
   start_server "$row" $((budget + 30)) || {
     python3 "$BENCH/Scripts/report.py" record-load "$RESULTS" "$scenario" "$row" "$rep" 125 /dev/null || true
@@ -275,7 +345,8 @@ measure_load() {
   : >"$WORK/load.out"
   run_bounded "$budget" taskset -c 1 "$LOADGEN_BIN" "127.0.0.1:$SERVER_PORT" --connections "$connections" \
     --payload-size "$payload" --pipeline "$pipeline" --duration "$DURATION" --warmup "$WARMUP" --json \
-    --codec "$(row_stack "$row")" --loops 1 >"$WORK/load.out" 2>"$WORK/load.err" || status=$?
+    --codec "$(row_stack "$row")" --loops 1 "${TLS_CLIENT_ARGUMENTS[@]}" >"$WORK/load.out" 2>"$WORK/load.err" ||
+    status=$?
   stop_server
   local summary
   if summary="$(python3 "$BENCH/Scripts/report.py" record-load "$RESULTS" "$scenario" "$row" "$rep" "$status" \
@@ -325,10 +396,11 @@ measure() {
   : >"$RESULTS"
   local runs_per_rep=0 scenario
   for scenario in $SCENARIOS; do
+    scenario_rows "$scenario"
     if [[ "$scenario" == e ]]; then
-      runs_per_rep=$((runs_per_rep + ${#ROWS[@]} * 8))
+      runs_per_rep=$((runs_per_rep + ${#SCENARIO_ROWS[@]} * 8))
     else
-      runs_per_rep=$((runs_per_rep + ${#ROWS[@]} * (DURATION + WARMUP + 2)))
+      runs_per_rep=$((runs_per_rep + ${#SCENARIO_ROWS[@]} * (DURATION + WARMUP + 2)))
     fi
   done
   say "measuring ${#ROWS[@]} servers x scenarios ($SCENARIOS) x $REPS repetitions," \
@@ -336,10 +408,15 @@ measure() {
   local rep index offset row
   for rep in $(seq "$REPS"); do
     for scenario in $SCENARIOS; do
+      scenario_rows "$scenario"
+      if ((${#SCENARIO_ROWS[@]} == 0)); then
+        say "no selected row runs in scenario $scenario"
+        continue
+      fi
       # Alternate the order between repetitions so drift over time does not favour one server.
-      offset=$(((rep - 1) % ${#ROWS[@]}))
-      for index in "${!ROWS[@]}"; do
-        row="${ROWS[$(((index + offset) % ${#ROWS[@]}))]}"
+      offset=$(((rep - 1) % ${#SCENARIO_ROWS[@]}))
+      for index in "${!SCENARIO_ROWS[@]}"; do
+        row="${SCENARIO_ROWS[$(((index + offset) % ${#SCENARIO_ROWS[@]}))]}"
         if [[ "$scenario" == e ]]; then
           measure_idle "$row" "$rep"
         else
@@ -359,5 +436,6 @@ measure() {
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if $BUILD; then build_all; fi
 locate_binaries
+make_tls_certificates
 smoke
 if ! $SMOKE_ONLY; then measure; fi

@@ -28,6 +28,7 @@ SCENARIOS = {
     "c": "(c) 1 connection, 64 B messages, pipeline 1 (latency)",
     "d": "(d) 4 connections, 64 KiB messages, pipeline 2 (bulk)",
     "e": "(e) idle connections: server memory per connection",
+    "tls": "(tls) 16 connections, 1 KiB messages, pipeline 8, over TLS",
 }
 
 ROW_ORDER = [
@@ -41,6 +42,8 @@ ROW_ORDER = [
     "asyncio-raw",
     "uvloop-raw",
     "c-raw",
+    "eddy-tls-raw",
+    "nio-tls-raw",
 ]
 
 SERVERS = {
@@ -53,9 +56,16 @@ SERVERS = {
 
 
 def row_parts(row):
-    """'nio-length-prefix' -> ('nio', 'length-prefix'); the stack names use commas for zlib."""
+    """'nio-length-prefix' -> ('nio', 'length-prefix'); the stack names use commas for zlib.
+
+    A TLS row keeps its 'tls-' prefix: 'nio-tls-raw' -> ('nio', 'tls-raw')."""
     server, _, stack = row.partition("-")
     return server, stack.replace("zlib-", "zlib,")
+
+
+def stack_label(stack):
+    """'tls-raw' -> 'raw over TLS'; plain stacks as they are."""
+    return f"{stack.removeprefix('tls-')} over TLS" if stack.startswith("tls-") else stack
 
 
 def append(path, record):
@@ -186,17 +196,27 @@ def load_table(scenario, runs):
         mbps = median_of(row_runs, "bytes_per_s")
         nio = throughput.get(f"nio-{stack}") if server != "nio" else None
         lines.append(
-            f"| {SERVERS[server]} | {stack} | {number(throughput[row])} | {number(mbps and mbps / 1e6, 1)} "
+            f"| {SERVERS[server]} | {stack_label(stack)} | {number(throughput[row])} "
+            f"| {number(mbps and mbps / 1e6, 1)} "
             f"| {number(median_of(row_runs, 'p50_us'))} | {number(median_of(row_runs, 'p99_us'))} "
             f"| {ratio(throughput[row], nio) if server != 'nio' else '1.00x'} "
             f"| {ratio(throughput[row], limit)} | {good}/{len(row_runs)} |"
         )
-    lines += [
-        "",
-        "Ratios compare msgs/s: to SwiftNIO on the same stack (raw for asyncio, uvloop and C), and to the C "
-        "limit row. A good run exited 0 and reported no errors.",
-        "",
-    ]
+    if scenario == "tls":
+        notes = [
+            "Ratios compare msgs/s to SwiftNIO with swift-nio-ssl on the same stack; no C limit row runs over "
+            "TLS. A good run exited 0 and reported no errors.",
+            "",
+            "Over TLS, Eddy's server runs EddyTLS on the system OpenSSL and SwiftNIO's runs swift-nio-ssl's "
+            "`NIOSSLServerHandler` (BoringSSL), with the same P-256 certificate from "
+            "`Tests/Interop/make_tls_certs.sh`; loadgen (`--tls`, on OpenSSL) is the client of both.",
+        ]
+    else:
+        notes = [
+            "Ratios compare msgs/s: to SwiftNIO on the same stack (raw for asyncio, uvloop and C), and to the C "
+            "limit row. A good run exited 0 and reported no errors.",
+        ]
+    lines += [""] + notes + [""]
     return lines
 
 

@@ -10,4 +10,8 @@ let benchmarks: @Sendable () -> Void = {
   )
   registerByteBufferBenchmarks()
   registerEventLoopBenchmarks()
+  registerFrameEncodeBenchmarks()
+  registerFrameDecodeBenchmarks()
+  registerZlibBenchmarks()
+  registerCodecStackBenchmarks()
 }

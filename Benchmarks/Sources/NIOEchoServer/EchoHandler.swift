@@ -17,7 +17,7 @@ final class EchoHandler: ChannelInboundHandler {
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    if !(error is ChannelError) {
+    if !(error is ChannelError) && !isUncleanTLSShutdown(error) {
       printError("closing a connection: \(error)")
     }
     context.close(promise: nil)

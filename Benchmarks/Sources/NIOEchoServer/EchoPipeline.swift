@@ -1,10 +1,14 @@
 import NIOCore
 import NIOExtras
+import NIOSSL
 
 extension EchoCodec {
-  /// Adds this codec's decoder and encoder, then the echo handler, to a new connection's pipeline.
-  /// Call on the channel's event loop.
-  func configure(_ pipeline: ChannelPipeline.SynchronousOperations) throws {
+  /// Adds TLS when a context is given, then this codec's decoder and encoder, then the echo
+  /// handler, to a new connection's pipeline. Call on the channel's event loop.
+  func configure(_ pipeline: ChannelPipeline.SynchronousOperations, tls: NIOSSLContext?) throws {
+    if let tls {
+      try pipeline.addHandler(NIOSSLServerHandler(context: tls))
+    }
     switch self {
     case .raw:
       break

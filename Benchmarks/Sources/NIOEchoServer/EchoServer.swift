@@ -1,6 +1,7 @@
 import Dispatch
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 #if canImport(Glibc)
   import Glibc
@@ -17,13 +18,22 @@ func serveEcho(_ options: ServerOptions) -> Int32 {
   let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
   defer { try? group.syncShutdownGracefully() }
   let codec = options.codec
+  let tls: NIOSSLContext?
+  do {
+    tls = try options.tlsFiles.map {
+      try makeServerTLSContext(certificatePath: $0.certificate, keyPath: $0.key)
+    }
+  } catch {
+    printError("NIOEchoServer: cannot load the TLS certificate or key: \(error)")
+    return 1
+  }
   let bootstrap = ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 1024)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
     .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
     .childChannelInitializer { channel in
       channel.eventLoop.makeCompletedFuture {
-        try codec.configure(channel.pipeline.syncOperations)
+        try codec.configure(channel.pipeline.syncOperations, tls: tls)
       }
     }
 

@@ -8,7 +8,8 @@ enum EchoCodec: String, CaseIterable {
   case lengthPrefix = "length-prefix"
 }
 
-/// The command line of `NIOEchoServer`: `[--host HOST] [--port PORT] [--codec STACK]`.
+/// The command line of `NIOEchoServer`:
+/// `[--host HOST] [--port PORT] [--codec STACK] [--tls-cert PEM --tls-key PEM]`.
 struct ServerOptions {
   /// The address to bind.
   var host = "127.0.0.1"
@@ -16,6 +17,9 @@ struct ServerOptions {
   var port = 0
   /// The framing applied to every connection.
   var codec = EchoCodec.raw
+  /// The PEM certificate chain and private key to serve TLS with, under the framing; nil for
+  /// plain TCP.
+  var tlsFiles: (certificate: String, key: String)?
 
   /// A command-line mistake, reported on stderr before exiting with status 64.
   struct UsageError: Error, CustomStringConvertible {
@@ -26,6 +30,8 @@ struct ServerOptions {
   /// Parses `arguments` (without the program name).
   init(parsing arguments: [String]) throws(UsageError) {
     var remaining = arguments[...]
+    var certificate: String?
+    var key: String?
     while let flag = remaining.popFirst() {
       guard let value = remaining.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
       switch flag {
@@ -45,9 +51,21 @@ struct ServerOptions {
           )
         }
         codec = parsed
+      case "--tls-cert":
+        certificate = value
+      case "--tls-key":
+        key = value
       default:
         throw UsageError(description: "unknown option \(flag)")
       }
+    }
+    switch (certificate, key) {
+    case (let certificate?, let key?):
+      tlsFiles = (certificate, key)
+    case (nil, nil):
+      break
+    default:
+      throw UsageError(description: "--tls-cert and --tls-key go together")
     }
   }
 }

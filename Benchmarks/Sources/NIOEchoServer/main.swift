@@ -12,6 +12,8 @@ do {
   exit(serveEcho(try ServerOptions(parsing: Array(CommandLine.arguments.dropFirst()))))
 } catch {
   printError("NIOEchoServer: \(error)")
-  printError("usage: NIOEchoServer [--host HOST] [--port PORT] [--codec raw|line|length-prefix]")
+  printError(
+    "usage: NIOEchoServer [--host HOST] [--port PORT] [--codec raw|line|length-prefix]"
+      + " [--tls-cert PEM --tls-key PEM]")
   exit(64)
 }
