@@ -20,8 +20,8 @@ import EddyProtocols
 /// At end-of-file the decoder's ``FrameDecoder/decodeLast(_:)`` runs; the protocol above then
 /// gets `eofReceived`, and the layer closes when it returns false. A decode or encode error
 /// aborts the transport below, and the protocol above gets `connectionLost` with that
-/// ``CodecError`` once the transport below reports the end. The codecs are released when the
-/// connection ends.
+/// ``CodecError`` once the transport below reports the end. The codecs and the transport below
+/// are released when the connection ends.
 ///
 /// A layer is bound to its transport's event loop thread.
 public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: StreamProtocol, StreamTransport {
@@ -103,6 +103,9 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     case .awaitingConnection, .open, .closing: reported = error
     }
     state = .lost
+    // Let go of the transport below: in a stack it is another layer, whose `upper` is this one,
+    // and the pair would otherwise keep each other alive after the connection.
+    lower = nil
     cumulation = ByteBuffer()
     spare = ByteBuffer()
     encodeBuffer = ByteBuffer()
