@@ -56,6 +56,11 @@ let package = Package(
     module("EddyCodecs", ["CZlib", "EddyProtocols"]),
     module("EddyTesting", ["EddyProtocols"]),
 
+    // Fuzz programs, shared by the libFuzzer build (Tools/scripts/fuzz.sh) and the test suite
+    .target(
+      name: "EddyFuzzTargets", dependencies: ["EddyProtocols", "EddyCodecs", "EddyTesting"],
+      path: "Tests/Fuzz/Targets", swiftSettings: strict),
+
     // Tools
     tool("echo-server", ["EddyTransports", "EddyCodecs"]),
 
@@ -65,5 +70,6 @@ let package = Package(
     tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
     tests("EddyTestingTests", ["EddyTesting", "EddyProtocols"]),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
+    tests("EddyFuzzTests", ["EddyFuzzTargets"]),
   ]
 )
