@@ -62,9 +62,12 @@ struct EchoServerCommand: ParsableCommand {
       } else {
         try group.createServer(host: host, port: port) { stack.wrap(EchoProtocol()) }
       }
-    print("listening on \(server.addresses[0])")
-    fflush(nil)
-    try ShutdownOnSignal.wait(for: server)
+    // The banner comes once the server can also be stopped: a client that connects, or a script
+    // that signals, as soon as it reads the banner cannot find the process half set up.
+    try ShutdownOnSignal.wait(for: server) {
+      print("listening on \(server.addresses[0])")
+      fflush(nil)
+    }
     group.shutdown()
   }
 }

@@ -12,7 +12,11 @@ import EddyTransports
 /// Blocks the main thread until SIGINT or SIGTERM, then stops the server: no more accepts,
 /// every connection closed gracefully, and at most `grace` to let them drain.
 enum ShutdownOnSignal {
-  static func wait(for server: Server, grace: Duration = .seconds(2)) throws {
+  /// Installs the signal handlers, calls `ready` once they are in place (so a signal sent after
+  /// it is handled, and every descriptor the shutdown needs is already open), then waits.
+  static func wait(for server: Server, grace: Duration = .seconds(2), ready: @escaping @Sendable () -> Void)
+    throws
+  {
     let main = try EventLoop(name: "main")
     main.execute {
       let stop = {
@@ -24,6 +28,7 @@ enum ShutdownOnSignal {
       do {
         try main.addSignalHandler(SIGINT, stop)
         try main.addSignalHandler(SIGTERM, stop)
+        ready()
       } catch {
         main.errorHandler(error)
         main.stop()
