@@ -53,6 +53,14 @@ final class RawSocket: @unchecked Sendable {
     return Array(bytes[..<received])
   }
 
+  /// Receives what has already arrived, without waiting: nil when nothing has.
+  func receiveNow(upTo count: Int = 65_536) -> [UInt8]? {
+    var bytes = [UInt8](repeating: 0, count: count)
+    let received = recv(fd, &bytes, count, Int32(MSG_DONTWAIT))
+    guard received > 0 else { return nil }
+    return Array(bytes[..<received])
+  }
+
   /// Receives until the peer ends the stream (or `limit` bytes, an error or a timeout), on a
   /// thread of its own; returns the bytes and whether the stream ended cleanly.
   func receiveAll(limit: Int = 64 * 1024 * 1024) async -> (bytes: [UInt8], ended: Bool) {
