@@ -20,8 +20,8 @@ import EddyProtocols
 /// At end-of-file the decoder's ``FrameDecoder/decodeLast(_:)`` runs; the protocol above then
 /// gets `eofReceived`, and the layer closes when it returns false. A decode or encode error
 /// aborts the transport below, and the protocol above gets `connectionLost` with that
-/// ``CodecError`` once the transport below reports the end. The codecs and the transport below
-/// are released when the connection ends.
+/// ``CodecError`` once the transport below reports the end. The codecs, the transport below and
+/// the protocol above are released when the connection ends.
 ///
 /// A layer is bound to its transport's event loop thread.
 public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: StreamProtocol, StreamTransport {
@@ -103,15 +103,19 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     case .awaitingConnection, .open, .closing: reported = error
     }
     state = .lost
-    // Let go of the transport below: in a stack it is another layer, whose `upper` is this one,
-    // and the pair would otherwise keep each other alive after the connection.
+    // Let go of both neighbours: the protocol above usually keeps this layer as its transport,
+    // and in a stack the transport below is another layer whose protocol above is this one;
+    // either pair would otherwise keep each other alive after the connection.
     lower = nil
+    let lastUpper = upper
+    upper = ClosedStreamProtocol.shared
+    messageUpper = nil
     cumulation = ByteBuffer()
     spare = ByteBuffer()
     encodeBuffer = ByteBuffer()
     decoder.release()
     encoder.release()
-    upper.connectionLost(reported)
+    lastUpper.connectionLost(reported)
   }
 
   /// Passes the pause up.

@@ -316,13 +316,8 @@ public final class SocketStreamTransport: StreamTransport, Selectable {
     lostDelivered = true
     let lastProtocol = currentProtocol
     // Drop the protocol, which usually holds this transport: no reference cycle outlives the connection.
-    currentProtocol = ClosedProtocol.shared
+    currentProtocol = ClosedStreamProtocol.shared
     bufferedProtocol = nil
     lastProtocol.connectionLost(error)
   }
-}
-
-/// The protocol of a transport whose connection has ended: ignores everything.
-final class ClosedProtocol: StreamProtocol, Sendable {
-  static let shared = ClosedProtocol()
 }
