@@ -29,8 +29,8 @@ test: setup lint
 	$(SWIFT) test --skip-build --no-parallel
 	Tools/scripts/interop.sh
 
-## check: the longer checks CI runs after `make test`: a short fuzz run of every target and the
-## suite under ThreadSanitizer and AddressSanitizer
+## check: the longer checks CI runs after `make test`: a short fuzz run of every target, then the
+## tests under ThreadSanitizer and AddressSanitizer
 check: setup
 	FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) Tools/scripts/fuzz.sh
 	$(MAKE) tsan asan
@@ -45,10 +45,13 @@ tsan: setup
 	$(SWIFT) test --skip-build --sanitize=thread --scratch-path $(TSAN_SCRATCH) --no-parallel \
 	  --filter "EddyReactorTests|EddyTransportsTests"
 
-## asan: the whole suite under AddressSanitizer (and LeakSanitizer)
+## asan: the whole suite under AddressSanitizer. Leak detection is off here: several in-memory
+## tests leave a connection open on purpose, whose protocol and transport keep each other; leaks
+## are checked by the `stack` fuzz target (LeakSanitizer on) and the lifetime tests.
 asan: setup
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path $(ASAN_SCRATCH)
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path $(ASAN_SCRATCH) --no-parallel
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address \
+	  --scratch-path $(ASAN_SCRATCH) --no-parallel
 
 ## soak: every codec stack under many reconnecting clients for SOAK_SECONDS (default 180)
 soak: setup
