@@ -16,8 +16,9 @@
 /// Touching only records the time: one timer is pending at a time, and when it comes due with
 /// activity since, it is set again for the rest of the period, so a busy connection costs one
 /// timer per period, not one per touch. The handler runs at most once, on the loop's thread,
-/// at the earliest `timeout` after the last touch. The timer holds the object weakly: dropping
-/// the last reference cancels it. Bound to its loop's thread, like everything the loop runs.
+/// at the earliest `timeout` after the last touch. The timer holds the object weakly: once the
+/// last reference is dropped the handler never runs. Bound to its loop's thread, like everything
+/// the loop runs.
 public final class IdleTimeout {
   /// How long without activity before the handler runs.
   public let timeout: Duration
