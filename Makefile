@@ -3,7 +3,11 @@ SWIFT        ?= swift
 APT_PACKAGES := zlib1g-dev libssl-dev openssl python3 python3-venv procps
 FORMAT_PATHS := Package.swift Modules Tests Tools Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks
 
-.PHONY: setup build test lint format demo bench compare clean
+TSAN_SCRATCH ?= .build-tsan
+ASAN_SCRATCH ?= .build-asan
+CHECK_FUZZ_SECONDS ?= 10
+
+.PHONY: setup build test check fuzz tsan asan soak lint format demo bench compare clean
 
 ## setup: install the system packages the project needs, only those missing
 setup:
@@ -24,6 +28,34 @@ test: setup lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	Tools/scripts/interop.sh
+
+## check: the longer checks CI runs after `make test`: a short fuzz run of every target, then the
+## tests under ThreadSanitizer and AddressSanitizer
+check: setup
+	FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) Tools/scripts/fuzz.sh
+	$(MAKE) tsan asan
+
+## fuzz: every libFuzzer target for FUZZ_SECONDS (default 60) each
+fuzz: setup
+	Tools/scripts/fuzz.sh
+
+## tsan: the reactor and transport tests under ThreadSanitizer
+tsan: setup
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path $(TSAN_SCRATCH)
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path $(TSAN_SCRATCH) --no-parallel \
+	  --filter "EddyReactorTests|EddyTransportsTests"
+
+## asan: the whole suite under AddressSanitizer. Leak detection is off here: several in-memory
+## tests leave a connection open on purpose, whose protocol and transport keep each other; leaks
+## are checked by the `stack` fuzz target (LeakSanitizer on) and the lifetime tests.
+asan: setup
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path $(ASAN_SCRATCH)
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address \
+	  --scratch-path $(ASAN_SCRATCH) --no-parallel
+
+## soak: every codec stack under many reconnecting clients for SOAK_SECONDS (default 180)
+soak: setup
+	Tools/scripts/soak.sh
 
 ## lint: swift format in strict mode, and the README example matches its compiled copy
 lint:
@@ -47,4 +79,4 @@ compare: setup
 	Benchmarks/Scripts/compare.sh
 
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build .build-fuzz $(TSAN_SCRATCH) $(ASAN_SCRATCH) Benchmarks/.build

@@ -75,6 +75,11 @@ let package = Package(
       ]),
     module("EddyAsync", ["EddyReactor", "EddyProtocols", "EddyTransports", deque]),
 
+    // Fuzz programs, shared by the libFuzzer build (Tools/scripts/fuzz.sh) and the test suite
+    .target(
+      name: "EddyFuzzTargets", dependencies: ["EddyProtocols", "EddyCodecs", "EddyTesting"],
+      path: "Tests/Fuzz/Targets", swiftSettings: strict),
+
     // Tools
     tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor"]),
     tool("loadgen", ["EddyLoadGen", "EddyReactor", "EddyTLS", "EddyTLSReactor"]),
@@ -90,5 +95,6 @@ let package = Package(
       "EddyTLSTests",
       ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),
     tests("EddyAsyncTests", ["EddyAsync", "EddyCodecs", "EddyTLS", "EddyTLSReactor", "EddyLoadGen"]),
+    tests("EddyFuzzTests", ["EddyFuzzTargets"]),
   ]
 )

@@ -21,6 +21,8 @@ import EddyProtocols
 ///   refuses them: the writer's `connectionLost` gets ``InMemoryTransportError/connectionReset``,
 ///   unless the writer is closing, which ends normally as a TCP socket closed after its last
 ///   write does.
+/// - After `connectionLost` the transport lets go of its protocol, as a socket transport does:
+///   ``streamProtocol`` is then ``EddyProtocols/ClosedStreamProtocol``.
 public final class InMemoryTransport: StreamTransport {
   enum Phase {
     case open
@@ -211,7 +213,10 @@ public final class InMemoryTransport: StreamTransport {
       eofSentToPeer = true
       peer?.eofArrived = true
     }
-    streamProtocol.connectionLost(error)
+    // Let go of the protocol, which usually keeps this transport: no cycle outlives the connection.
+    let lastProtocol = streamProtocol
+    streamProtocol = ClosedStreamProtocol.shared
+    lastProtocol.connectionLost(error)
   }
 }
 

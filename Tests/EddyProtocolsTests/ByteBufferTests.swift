@@ -75,6 +75,10 @@ import Testing
     #expect(buffer.firstIndex(of: UInt8(ascii: "\n"), from: 3) == 5)
     #expect(buffer.firstIndex(of: UInt8(ascii: "\n"), from: 6) == nil)
     #expect(buffer.firstIndex(of: UInt8(ascii: "z")) == nil)
+    // A negative offset is not a readable position; it once read before the readable bytes.
+    var shifted = ByteBuffer(string: "a\nb")
+    shifted.moveReaderIndex(forwardBy: 2)
+    #expect(shifted.firstIndex(of: UInt8(ascii: "\n"), from: -1) == nil)
   }
 
   @Test func writeWithUnsafeMutableBytesAdvancesByWhatWasWritten() {

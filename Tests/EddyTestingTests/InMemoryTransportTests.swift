@@ -279,4 +279,20 @@ import Testing
     #expect(first.dataChunks.isEmpty)
     #expect(second.receivedString == "to second")
   }
+
+  @Test func anEndedTransportLetsGoOfItsProtocol() {
+    weak var released: RecordingProtocol?
+    let pair: InMemoryTransport.Pair
+    do {
+      let server = RecordingProtocol()
+      released = server
+      pair = InMemoryTransport.pair(RecordingProtocol(), server)
+      pair.client.close()
+      #expect(pair.run())
+      #expect(server.isLost)
+    }
+    // The recorder keeps its transport; the transport no longer keeps the recorder.
+    #expect(released == nil)
+    #expect(pair.server.streamProtocol is ClosedStreamProtocol)
+  }
 }

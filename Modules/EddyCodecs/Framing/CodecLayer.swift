@@ -20,8 +20,8 @@ import EddyProtocols
 /// At end-of-file the decoder's ``FrameDecoder/decodeLast(_:)`` runs; the protocol above then
 /// gets `eofReceived`, and the layer closes when it returns false. A decode or encode error
 /// aborts the transport below, and the protocol above gets `connectionLost` with that
-/// ``CodecError`` once the transport below reports the end. The codecs are released when the
-/// connection ends.
+/// ``CodecError`` once the transport below reports the end. The codecs, the transport below and
+/// the protocol above are released when the connection ends.
 ///
 /// A layer is bound to its transport's event loop thread. Its buffers and codecs skip Swift's
 /// dynamic exclusivity checks: only the layer touches them, never across a callback, and the
@@ -109,12 +109,19 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     }
     state = .lost
     hasGatheredWrites = false
+    // Let go of both neighbours: the protocol above usually keeps this layer as its transport,
+    // and in a stack the transport below is another layer whose protocol above is this one;
+    // either pair would otherwise keep each other alive after the connection.
+    lower = nil
+    let lastUpper = upper
+    upper = ClosedStreamProtocol.shared
+    messageUpper = nil
     cumulation = ByteBuffer()
     spare = ByteBuffer()
     encodeBuffer = ByteBuffer()
     decoder.release()
     encoder.release()
-    upper.connectionLost(reported)
+    lastUpper.connectionLost(reported)
   }
 
   /// Passes the pause up.

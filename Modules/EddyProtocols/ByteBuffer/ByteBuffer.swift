@@ -261,11 +261,11 @@ public struct ByteBuffer: @unchecked Sendable {
   public var string: String { withUnsafeReadableBytes { String(decoding: $0, as: UTF8.self) } }
 
   /// The offset, counted from the reader index, of the first readable `byte` at or after
-  /// `offset`, or nil when there is none.
+  /// `offset`, or nil when there is none or `offset` is not a readable position.
   @inlinable
   public func firstIndex(of byte: UInt8, from offset: Int = 0) -> Int? {
     withUnsafeReadableBytes { bytes in
-      guard offset < bytes.count, let base = bytes.baseAddress else { return nil }
+      guard offset >= 0, offset < bytes.count, let base = bytes.baseAddress else { return nil }
       guard let found = memchr(base + offset, Int32(byte), bytes.count &- offset) else { return nil }
       return UnsafeRawPointer(found) - base
     }

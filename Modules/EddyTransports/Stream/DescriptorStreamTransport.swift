@@ -386,15 +386,10 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     lostDelivered = true
     let lastProtocol = currentProtocol
     // Drop the protocol, which usually holds this transport: no reference cycle outlives the connection.
-    currentProtocol = ClosedProtocol.shared
+    currentProtocol = ClosedStreamProtocol.shared
     bufferedProtocol = nil
     lastProtocol.connectionLost(error)
   }
-}
-
-/// The protocol of a transport whose connection has ended: ignores everything.
-final class ClosedProtocol: StreamProtocol, Sendable {
-  static let shared = ClosedProtocol()
 }
 
 /// `write(2)`, reachable from a type that has a `write` method of its own.

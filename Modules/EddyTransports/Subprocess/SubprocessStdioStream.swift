@@ -65,7 +65,7 @@ public final class SubprocessStdioStream: SubprocessProtocol, StreamTransport {
   public func connectionLost(_ error: (any Error)?) {
     let lastProtocol = upper
     // Drop the protocol, which usually holds this stream: no reference cycle outlives the child.
-    upper = ClosedProtocol.shared
+    upper = ClosedStreamProtocol.shared
     lastProtocol.connectionLost(error ?? firstError)
   }
 

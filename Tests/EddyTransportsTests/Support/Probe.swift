@@ -31,6 +31,8 @@ final class ProbeLog: Sendable {
   /// The number of bytes received, without copying them.
   var byteCount: Int { state.withLock { $0.byteCount } }
   var isLost: Bool { events.contains { if case .lost = $0 { true } else { false } } }
+  /// Every `connectionLost` seen: exactly one once a connection has ended.
+  var losses: [Event] { events.filter { if case .lost = $0 { true } else { false } } }
 
   /// The callbacks without the data events, which arrive in arbitrary chunks.
   var lifecycle: [Event] {
