@@ -81,7 +81,7 @@ let package = Package(
       path: "Tests/Fuzz/Targets", swiftSettings: strict),
 
     // Tools
-    tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor"]),
+    tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor", "EddyAsync"]),
     tool("loadgen", ["EddyLoadGen", "EddyReactor", "EddyTLS", "EddyTLSReactor"]),
 
     // Tests

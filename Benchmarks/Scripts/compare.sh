@@ -61,7 +61,7 @@ for scenario in $SCENARIOS; do
 done
 
 PEER_ROWS="nio-raw nio-line nio-length-prefix asyncio-raw uvloop-raw c-raw nio-tls-raw"
-EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line eddy-tls-raw"
+EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line eddyasync-raw eddyasync-line eddy-tls-raw"
 if $PEERS_ONLY; then DEFAULT_ROWS="$PEER_ROWS"; else DEFAULT_ROWS="$EDDY_ROWS $PEER_ROWS"; fi
 SELECTED_ROWS="${BENCH_ROWS:-$DEFAULT_ROWS}"
 read -r -a ROWS <<<"${SELECTED_ROWS//,/ }"
@@ -210,6 +210,12 @@ server_command() {
       }
       SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1
         "${TLS_SERVER_ARGUMENTS[@]}") ;;
+    eddyasync-*)
+      [[ -n "$ECHO_SERVER_BIN" ]] || {
+        say "$row needs Eddy's echo-server, which --peers-only leaves out"
+        return 1
+      }
+      SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1 --async) ;;
     nio-*)
       SERVER_COMMAND=("$PEER_BIN/NIOEchoServer" --host 127.0.0.1 --port 0 --codec "$stack"
         "${TLS_SERVER_ARGUMENTS[@]}") ;;

@@ -36,6 +36,8 @@ ROW_ORDER = [
     "eddy-line",
     "eddy-length-prefix",
     "eddy-zlib-line",
+    "eddyasync-raw",
+    "eddyasync-line",
     "nio-raw",
     "nio-line",
     "nio-length-prefix",
@@ -48,6 +50,7 @@ ROW_ORDER = [
 
 SERVERS = {
     "eddy": "Eddy echo-server",
+    "eddyasync": "Eddy echo-server --async",
     "nio": "SwiftNIO",
     "asyncio": "asyncio",
     "uvloop": "uvloop",

@@ -332,7 +332,27 @@ def check_loadgen_over_tls():
         assert server.stop() == 0
 
 
+def check_async_echo_on_every_stack():
+    for stack in ["raw", "line", "length-prefix", "zlib,line"]:
+        server = Server("--codec", stack, "--async")
+        try:
+            sock = server.connect()
+            framing = Framing(stack)
+            if stack == "raw":
+                payload = os.urandom(1024 * 1024)
+                sock.sendall(payload)
+                sock.shutdown(socket.SHUT_WR)
+                assert read_until_eof(sock) == payload, "async raw echo"
+            else:
+                messages = [b"async %d" % index for index in range(200)]
+                assert exchange(sock, framing, messages) == messages, f"async {stack}"
+            sock.close()
+        finally:
+            assert server.stop() == 0, f"async {stack}: exit status"
+
+
 CHECKS = [
+    check_async_echo_on_every_stack,
     check_loadgen_over_tls,
     check_tls_under_every_stack,
     check_every_stack_round_trips,

@@ -46,12 +46,16 @@ struct EchoServerCommand: ParsableCommand {
   @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
   var tlsKey: String?
 
+  @Flag(name: .customLong("async"), help: "Echo with async code (EddyAsync, a task per connection).")
+  var asyncEcho = false
+
   func validate() throws {
     guard loops >= 1 else { throw ValidationError("--loops must be at least 1") }
     guard maxFrame >= 0 else { throw ValidationError("--max-frame must not be negative") }
     guard (tlsCertificate == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
     }
+    guard !(asyncEcho && tlsCertificate != nil) else { throw ValidationError("--async does not serve TLS") }
     _ = try stack()
   }
 
@@ -71,20 +75,32 @@ struct EchoServerCommand: ParsableCommand {
     return TLSLayer.factory(context: context) { stack.wrap(EchoProtocol()) }
   }
 
+  /// The first line on standard output, flushed at once.
+  func announce(_ address: String) {
+    print("listening on \(address)")
+    fflush(nil)
+  }
+
   func run() throws {
     let stack = try stack()
     let shutdown = try ShutdownOnSignal()
     let group = try EventLoopGroup(loops: loops, name: "echo")
-    let factory = try protocolFactory(stack)
-    let server =
-      if let unix {
-        try group.createUnixServer(path: unix, protocolFactory: factory)
-      } else {
-        try group.createServer(host: host, port: port, protocolFactory: factory)
-      }
-    print("listening on \(server.addresses[0])")
-    fflush(nil)
-    shutdown.wait(for: server)
+    if asyncEcho {
+      let (address, service) = try AsyncEcho.start(
+        group: group, host: host, port: port, unix: unix, stack: stack)
+      announce(address)
+      shutdown.wait(for: service)
+    } else {
+      let factory = try protocolFactory(stack)
+      let server =
+        if let unix {
+          try group.createUnixServer(path: unix, protocolFactory: factory)
+        } else {
+          try group.createServer(host: host, port: port, protocolFactory: factory)
+        }
+      announce(server.addresses[0].description)
+      shutdown.wait(for: StoppableService(server))
+    }
     group.shutdown()
   }
 }
