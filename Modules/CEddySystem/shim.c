@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <spawn.h>
 #include <stddef.h>
 #include <string.h>
@@ -69,12 +70,13 @@ int eddy_pipe(int fds[2]) {
 #endif
 }
 
-/* One write end per signal number; read by the handler, so it must be lock-free. */
-static volatile sig_atomic_t signal_fds[NSIG];
+/* One write end per signal number; read by the handler on whatever thread takes the signal,
+   so each entry is a lock-free atomic (async-signal-safe, and visible across threads). */
+static _Atomic int signal_fds[NSIG];
 
 static void eddy_signal_handler(int signo) {
   int saved = errno;
-  int fd = signal_fds[signo];
+  int fd = atomic_load_explicit(&signal_fds[signo], memory_order_acquire);
   if (fd >= 0) {
     unsigned char byte = (unsigned char)signo;
     ssize_t ignored = write(fd, &byte, 1);
@@ -92,14 +94,14 @@ int eddy_route_signal(int signo, int fd) {
   memset(&action, 0, sizeof(action));
   sigemptyset(&action.sa_mask);
   if (fd >= 0) {
-    signal_fds[signo] = fd;
+    atomic_store_explicit(&signal_fds[signo], fd, memory_order_release);
     action.sa_handler = eddy_signal_handler;
     action.sa_flags = SA_RESTART;
   } else {
     action.sa_handler = SIG_DFL;
   }
   int result = sigaction(signo, &action, NULL);
-  if (fd < 0) signal_fds[signo] = -1;
+  if (fd < 0) atomic_store_explicit(&signal_fds[signo], -1, memory_order_release);
   return result;
 }
 

@@ -1,9 +1,9 @@
 import EddyLoadGen
-import Synchronization
+import EddyReactor
 
 /// Keeps every progress report a run makes.
 final class ProgressRecorder: Sendable {
-  private let reports = Mutex<[LoadProgress]>([])
+  private let reports = Locked<[LoadProgress]>([])
 
   func add(_ progress: LoadProgress) { reports.withLock { $0.append(progress) } }
 

@@ -4,7 +4,6 @@ import EddyTLS
 import EddyTLSReactor
 import EddyTransports
 import Logging
-import Synchronization
 import Testing
 
 /// Polls `condition` every few milliseconds until it holds or `seconds` pass; returns whether it held.
@@ -42,7 +41,7 @@ func connect(_ loop: EventLoop, port: Int, _ factory: @escaping @Sendable () -> 
 
 /// The handshake failures a layer reported.
 final class FailureLog: Sendable {
-  private let failures = Mutex<[TLSError]>([])
+  private let failures = Locked<[TLSError]>([])
 
   func record(_ error: TLSError) { failures.withLock { $0.append(error) } }
 
@@ -54,7 +53,7 @@ final class FailureLog: Sendable {
 
 /// Log messages captured from a ``Logger`` made by ``logger``.
 final class CapturedLog: Sendable {
-  private let messages = Mutex<[(Logger.Level, String)]>([])
+  private let messages = Locked<[(Logger.Level, String)]>([])
 
   var logger: Logger {
     Logger(label: "eddy.tls.test") { _ in Capture(log: self) }

@@ -1,6 +1,6 @@
 import EddyProtocols
+import EddyReactor
 import EddyTLS
-import Synchronization
 
 /// One protocol callback, as seen by a test.
 enum Event: Sendable, Equatable {
@@ -15,7 +15,7 @@ enum Event: Sendable, Equatable {
 
 /// What a ``Probe`` saw, readable from the test's thread while the loop runs.
 final class ProbeLog: Sendable {
-  private let state = Mutex<(events: [Event], bytes: [UInt8], byteCount: Int, lostError: String?)>(
+  private let state = Locked<(events: [Event], bytes: [UInt8], byteCount: Int, lostError: String?)>(
     ([], [], 0, nil))
 
   func record(_ event: Event) { state.withLock { $0.events.append(event) } }

@@ -1,7 +1,6 @@
 import EddyProtocols
 import EddyReactor
 import EddyTransports
-import Synchronization
 
 /// What a ``DatagramProbe`` saw, readable from the test's thread while the loop runs.
 final class DatagramLog: Sendable {
@@ -14,7 +13,7 @@ final class DatagramLog: Sendable {
     case resume
   }
 
-  private let state = Mutex<(events: [Event], payloads: [[UInt8]], errors: [any Error])>(([], [], []))
+  private let state = Locked<(events: [Event], payloads: [[UInt8]], errors: [any Error])>(([], [], []))
 
   func record(_ event: Event) { state.withLock { $0.events.append(event) } }
 

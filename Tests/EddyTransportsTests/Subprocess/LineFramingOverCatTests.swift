@@ -2,13 +2,12 @@ import EddyCodecs
 import EddyProtocols
 import EddyReactor
 import EddyTransports
-import Synchronization
 import Testing
 
 @Suite struct LineFramingOverCatTests {
   /// What a ``LineRecorder`` saw, readable from the test's thread.
   final class LineLog: Sendable {
-    private let state = Mutex<(lines: [String], ends: [String], returnCode: Int32?)>(([], [], nil))
+    private let state = Locked<(lines: [String], ends: [String], returnCode: Int32?)>(([], [], nil))
 
     func line(_ line: String) { state.withLock { $0.lines.append(line) } }
     func end(_ end: String) { state.withLock { $0.ends.append(end) } }

@@ -1,7 +1,6 @@
 import EddyProtocols
 import EddyReactor
 import EddyTransports
-import Synchronization
 
 /// What a ``SubprocessProbe`` saw, readable from the test's thread while the loop runs.
 final class SubprocessLog: Sendable {
@@ -15,7 +14,7 @@ final class SubprocessLog: Sendable {
     case resume
   }
 
-  private let state = Mutex<(events: [Event], output: [Int32: [UInt8]])>(([], [:]))
+  private let state = Locked<(events: [Event], output: [Int32: [UInt8]])>(([], [:]))
 
   func record(_ event: Event) { state.withLock { $0.events.append(event) } }
 
