@@ -257,30 +257,40 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       return
     }
     gathering = true
-    readOnce()
+    // A read that filled the whole buffer probably left more behind: read again (a bounded
+    // number of times) before going back to the selector, as the kernel has it ready.
+    var reads = 1
+    while readOnce() && reads < Self.readsPerWakeup { reads += 1 }
     gathering = false
     if hasGatheredWrites { flush() }
   }
 
-  /// One read, and the callbacks it causes.
-  private func readOnce() {
+  /// The most reads made for one readiness notification.
+  static let readsPerWakeup = 4
+
+  /// One read, and the callbacks it causes; true when it filled the whole buffer and the
+  /// transport still reads.
+  private func readOnce() -> Bool {
     if let buffered = bufferedProtocol {
       readIntoProtocolBuffer(buffered)
-      return
+      return false
     }
     var buffer = resources.takeReceiveBuffer()
     var result = 0
+    var asked = 0
     buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: LoopResources.receiveSize) { raw in
+      asked = raw.count
       result = read(fd, raw.baseAddress, raw.count)
       return max(result, 0)
     }
     if result > 0 {
       currentProtocol.dataReceived(buffer)
       resources.returnReceiveBuffer(buffer)
-    } else {
-      resources.returnReceiveBuffer(buffer)
-      handleReadResult(result)
+      return result == asked && state == .open && !readingPaused
     }
+    resources.returnReceiveBuffer(buffer)
+    handleReadResult(result)
+    return false
   }
 
   private func readIntoProtocolBuffer(_ buffered: any BufferedStreamProtocol) {
