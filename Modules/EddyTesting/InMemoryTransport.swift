@@ -32,7 +32,7 @@ public final class InMemoryTransport: StreamTransport {
   }
 
   /// The protocol this transport calls.
-  public private(set) var streamProtocol: any StreamProtocol
+  public var streamProtocol: any StreamProtocol { upper.target }
   /// The most bytes handed to the peer in one `dataReceived`, or nil for a whole write at once.
   public var deliveryChunkSize: Int? {
     didSet {
@@ -50,6 +50,7 @@ public final class InMemoryTransport: StreamTransport {
   public private(set) var closeError: (any Error)?
 
   weak var peer: InMemoryTransport?
+  private var upper: StreamProtocolLink
   var phase = Phase.open
   private var flowControl: WriteFlowControl
   private var outbound: [ByteBuffer] = []
@@ -61,7 +62,7 @@ public final class InMemoryTransport: StreamTransport {
   private var eofDelivered = false
 
   init(protocol streamProtocol: any StreamProtocol, limits: WriteBufferLimits, chunkSize: Int?) {
-    self.streamProtocol = streamProtocol
+    self.upper = StreamProtocolLink(streamProtocol)
     self.flowControl = WriteFlowControl(limits: limits)
     self.deliveryChunkSize = chunkSize
   }
@@ -80,7 +81,7 @@ public final class InMemoryTransport: StreamTransport {
 
   /// Hands the connection to another protocol.
   public func setProtocol(_ newProtocol: any StreamProtocol) {
-    streamProtocol = newProtocol
+    upper.set(newProtocol)
   }
 
   /// Queues bytes for the peer; ignored when empty or after `close`, `abort` or `writeEOF`.
@@ -162,7 +163,7 @@ public final class InMemoryTransport: StreamTransport {
       let piece = takeNextPiece()
       writeBufferSize -= piece.readableBytes
       streamProtocol.apply(flowControl.update(bufferSize: writeBufferSize))
-      peer.streamProtocol.dataReceived(piece)
+      peer.upper.deliver(piece)
       progressed = true
     }
     return progressed
@@ -214,9 +215,7 @@ public final class InMemoryTransport: StreamTransport {
       peer?.eofArrived = true
     }
     // Let go of the protocol, which usually keeps this transport: no cycle outlives the connection.
-    let lastProtocol = streamProtocol
-    streamProtocol = ClosedStreamProtocol.shared
-    lastProtocol.connectionLost(error)
+    upper.detach().connectionLost(error)
   }
 }
 

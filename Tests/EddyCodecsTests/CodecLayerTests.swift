@@ -431,3 +431,29 @@ private final class LineCollector: StreamProtocol {
 
   func dataReceived(_ data: ByteBuffer) { lines.append(data.string) }
 }
+
+@Suite struct CodecLayerBufferedDeliveryTests {
+  @Test(arguments: ["line", "zlib", "zlib,line", "length-prefix"])
+  func aBufferedProtocolAboveACodecStackReceivesEveryByte(name: String) throws {
+    let stack = try CodecStack(parsing: name)
+    let frames: [ByteBuffer] = ["first frame", "second", String(repeating: "z", count: 300).utf8Bytes]
+    var expected = ByteBuffer()
+    for frame in frames { expected.writeBuffer(frame) }
+    for chunkSize in [1, 5, nil] {
+      let reader = BufferedRecordingProtocol(memorySize: 6)
+      let writer = RecordingProtocol()
+      let pair = InMemoryTransport.pair(stack.wrap(writer), stack.wrap(reader), chunkSize: chunkSize)
+      for frame in frames { writer.transport!.write(frame) }
+      writer.transport!.close()
+      #expect(pair.run())
+      #expect(reader.plainDeliveries == 0)
+      #expect(reader.received == expected)
+      #expect(reader.recorder.violations.isEmpty)
+      #expect(reader.recorder.isLost)
+    }
+  }
+}
+
+extension String {
+  fileprivate var utf8Bytes: ByteBuffer { ByteBuffer(string: self) }
+}

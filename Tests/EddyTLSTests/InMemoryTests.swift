@@ -1,3 +1,4 @@
+import EddyCodecs
 import EddyProtocols
 import EddyTLS
 import EddyTesting
@@ -44,7 +45,7 @@ import Testing
     #expect(pair.client.isClosed && pair.server.isClosed)
   }
 
-  @Test func pauseReadingFromConnectionMadeHoldsRecordsUntilResumedThenDeliversLater() throws {
+  @Test func pauseReadingFromConnectionMadeHoldsRecordsUntilResumeReadingDeliversThem() throws {
     let (clientContext, serverContext) = try contexts()
     let client = RecordingProtocol { recorder, event in
       if event == .connectionMade { recorder.transport?.pauseReading() }
@@ -57,12 +58,52 @@ import Testing
     pair.run()
     #expect(client.events == [.connectionMade])
     client.transport?.resumeReading()
-    // Resuming never delivers from inside the call.
-    #expect(client.events == [.connectionMade])
-    clock.advance()
     pair.run()
     #expect(client.receivedString == "held back")
     #expect(client.violations.isEmpty)
+  }
+
+  @Test func resumeReadingHandsUpWhatWaitedInsideTheLayerBeforeItReturns() throws {
+    let (clientContext, serverContext) = try contexts()
+    let client = BufferedRecordingProtocol(memorySize: 3)
+    client.recorder.onEvent = { recorder, event in
+      if case .data = event { recorder.transport?.pauseReading() }
+    }
+    let server = RecordingProtocol { recorder, event in
+      if event == .connectionMade { recorder.transport?.write("onetwo") }
+    }
+    let pair = InMemoryTransport.pair(
+      TLSLayer(context: clientContext, protocol: client), TLSLayer(context: serverContext, protocol: server))
+    pair.run()
+    #expect(client.recorder.dataChunks == ["one"])
+    client.recorder.transport?.resumeReading()
+    // The rest was decrypted already: it is handed up inside the call, as a codec layer does.
+    #expect(client.recorder.dataChunks == ["one", "two"])
+    #expect(client.plainDeliveries == 0)
+    #expect(client.recorder.violations.isEmpty)
+  }
+
+  @Test(arguments: [false, true])
+  func aCleanCloseOfACodecStackOverTLSWarnsOnlyWhenTheProtocolAsksToStayHalfOpen(keepsOpen: Bool) throws {
+    let captured = CapturedLog()
+    let (clientContext, serverContext) = try contexts { $0.logger = captured.logger }
+    let stack = try CodecStack(parsing: "zlib,line")
+    let client = RecordingProtocol { recorder, event in
+      if event == .connectionMade {
+        recorder.transport?.write("last words")
+        recorder.transport?.close()
+      }
+    }
+    let server = RecordingProtocol(keepsOpenOnEOF: keepsOpen)
+    let pair = InMemoryTransport.pair(
+      TLSLayer(context: clientContext, protocol: stack.wrap(client)),
+      TLSLayer(context: serverContext, protocol: stack.wrap(server)))
+    #expect(pair.run())
+    #expect(server.events == [.connectionMade, .data("last words"), .eof, .connectionLost(nil)])
+    #expect(client.events.last == .connectionLost(nil))
+    #expect(client.violations.isEmpty && server.violations.isEmpty)
+    #expect(captured.warnings.contains { $0.contains("cannot stay half-open") } == keepsOpen)
+    #expect(captured.warnings.count == (keepsOpen ? 1 : 0))
   }
 
   @Test func silentPeerTimesTheHandshakeOutExactlyAtTheLimit() throws {

@@ -6,12 +6,12 @@ import EddyProtocols
 /// callback, reports an end that comes first, and steps aside (handing the transport its real
 /// protocol back) once the connection is made.
 final class OpeningWatch: StreamProtocol {
-  private let inner: any StreamProtocol
+  private let inner: StreamProtocolLink
   private var onEndBeforeReady: (((any Error)?) -> Void)?
   private var transport: (any StreamTransport)?
 
   init(inner: any StreamProtocol, onEndBeforeReady: @escaping ((any Error)?) -> Void) {
-    self.inner = inner
+    self.inner = StreamProtocolLink(inner)
     self.onEndBeforeReady = onEndBeforeReady
   }
 
@@ -21,28 +21,28 @@ final class OpeningWatch: StreamProtocol {
   /// Hands the transport its real protocol; later callbacks no longer pass through the watch.
   func stepAside() {
     onEndBeforeReady = nil
-    transport?.setProtocol(inner)
+    transport?.setProtocol(inner.target)
     transport = nil
   }
 
   func connectionMade(_ transport: any StreamTransport) {
     self.transport = transport
-    inner.connectionMade(transport)
+    inner.target.connectionMade(transport)
   }
 
-  func dataReceived(_ data: ByteBuffer) { inner.dataReceived(data) }
+  func dataReceived(_ data: ByteBuffer) { inner.deliver(data) }
 
-  func eofReceived() -> Bool { inner.eofReceived() }
+  func eofReceived() -> Bool { inner.target.eofReceived() }
 
   func connectionLost(_ error: (any Error)?) {
     transport = nil
-    inner.connectionLost(error)
+    inner.target.connectionLost(error)
     let report = onEndBeforeReady
     onEndBeforeReady = nil
     report?(error)
   }
 
-  func pauseWriting() { inner.pauseWriting() }
+  func pauseWriting() { inner.target.pauseWriting() }
 
-  func resumeWriting() { inner.resumeWriting() }
+  func resumeWriting() { inner.target.resumeWriting() }
 }

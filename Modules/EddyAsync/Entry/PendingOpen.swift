@@ -53,10 +53,7 @@ final class PendingOpen: @unchecked Sendable {
       let made = StreamBridge.make(loop: loop, configuration: configuration)
       bridge = made.bridge
       made.bridge.onConnectionMade = { [self] _ in layersConnected() }
-      // A layer that receives into its own buffers must not be hidden behind the watch.
-      guard configuration.layers != nil, !(made.protocol is any BufferedStreamProtocol) else {
-        return made.protocol
-      }
+      guard configuration.layers != nil else { return made.protocol }
       let watch = OpeningWatch(inner: made.protocol) { [self] error in layersEnded(error) }
       self.watch = watch
       return watch

@@ -37,7 +37,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
 
   @exclusivity(unchecked) private var decoder: Decoder
   @exclusivity(unchecked) private var encoder: Encoder
-  @exclusivity(unchecked) private var upper: any StreamProtocol
+  @exclusivity(unchecked) private var upper: StreamProtocolLink
   @exclusivity(unchecked) private var messageUpper: (any MessageProtocol)?
   @exclusivity(unchecked) private var lower: (any StreamTransport)?
   @exclusivity(unchecked) private var state = State.awaitingConnection
@@ -63,7 +63,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
   public init(decoder: Decoder, encoder: Encoder, upper: any StreamProtocol) {
     self.decoder = decoder
     self.encoder = encoder
-    self.upper = upper
+    self.upper = StreamProtocolLink(upper)
     self.messageUpper = upper as? any MessageProtocol
   }
 
@@ -74,7 +74,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     guard case .awaitingConnection = state else { return }
     lower = transport
     state = .open
-    upper.connectionMade(self)
+    upper.target.connectionMade(self)
   }
 
   /// Decodes the bytes and hands up every complete frame.
@@ -91,12 +91,16 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
 
   /// Decodes what is left and hands end-of-file up once every frame has been delivered.
   ///
-  /// - Returns: true: the layer closes itself when the protocol above asks it to.
+  /// - Returns: false once the layer is closing (the protocol above let it close, or a frame
+  ///   failed to decode); true while the connection stays open: the protocol above asked to
+  ///   keep it half-open, or its reading is paused and end-of-file waits for it. The layer
+  ///   closes itself when the protocol above answers false, so a transport below that also
+  ///   closes on false does nothing more.
   public func eofReceived() -> Bool {
-    guard case .open = state else { return true }
+    guard case .open = state else { return false }
     eofReceivedBelow = true
     deliverFrames()
-    return true
+    return !isClosing
   }
 
   /// Hands the end of the connection up once, with the codec error that caused it, if any.
@@ -113,8 +117,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     // and in a stack the transport below is another layer whose protocol above is this one;
     // either pair would otherwise keep each other alive after the connection.
     lower = nil
-    let lastUpper = upper
-    upper = ClosedStreamProtocol.shared
+    let lastUpper = upper.detach()
     messageUpper = nil
     cumulation = ByteBuffer()
     spare = ByteBuffer()
@@ -126,22 +129,22 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
 
   /// Passes the pause up.
   public func pauseWriting() {
-    if isConnected { upper.pauseWriting() }
+    if isConnected { upper.target.pauseWriting() }
   }
 
   /// Passes the resume up.
   public func resumeWriting() {
-    if isConnected { upper.resumeWriting() }
+    if isConnected { upper.target.resumeWriting() }
   }
 
   // MARK: The transport of the protocol above
 
   /// The protocol above.
-  public var streamProtocol: any StreamProtocol { upper }
+  public var streamProtocol: any StreamProtocol { upper.target }
 
   /// Hands later frames and callbacks to another protocol.
   public func setProtocol(_ newProtocol: any StreamProtocol) {
-    upper = newProtocol
+    upper.set(newProtocol)
     messageUpper = newProtocol as? any MessageProtocol
   }
 
@@ -268,7 +271,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     settleCumulation()
     guard case .open = state, !readingPaused, eofReceivedBelow, !eofDeliveredAbove else { return }
     eofDeliveredAbove = true
-    if !upper.eofReceived() { close() }
+    if !upper.target.eofReceived() { close() }
   }
 
   /// Lets go of a received buffer once its frames are cut: keeps owned storage for reuse when
@@ -291,7 +294,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     if decoder.decodesMessages, let messageUpper {
       messageUpper.messageReceived(frame)
     } else if !frame.isEmpty {
-      upper.dataReceived(frame)
+      upper.deliver(frame)
     }
   }
 

@@ -7,7 +7,7 @@ extension TLSLayer {
   func peerSentCloseNotify() {
     switch state {
     case .open:
-      if upper.eofReceived() {
+      if upper.target.eofReceived() {
         configuration.logger.warning(
           "eofReceived() returned true, but a TLS connection cannot stay half-open: closing it")
       }
@@ -106,9 +106,7 @@ extension TLSLayer {
   func cancelTimers() {
     handshakeTimer?()
     shutdownTimer?()
-    scheduledDelivery?()
     handshakeTimer = nil
     shutdownTimer = nil
-    scheduledDelivery = nil
   }
 }

@@ -55,7 +55,7 @@ extension TLSLayer {
       flushOutput()
     }
     if upperConnected && state != .closed && state != .closingLower {
-      upper.apply(flow.update(bufferSize: pending.byteCount))
+      upper.target.apply(flow.update(bufferSize: pending.byteCount))
     }
     if state == .flushing && pending.isEmpty { sendCloseNotify() }
   }
@@ -96,7 +96,7 @@ extension TLSLayer {
 
   /// Decrypts one buffer's worth of plaintext and hands it to the protocol above.
   private func deliverRecords() -> DecryptOutcome {
-    if let buffered = bufferedUpper {
+    if let buffered = upper.buffered {
       let target = buffered.getBuffer(sizeHint: Self.receiveSize)
       precondition(!target.isEmpty, "getBuffer(sizeHint:) returned an empty buffer")
       let (count, outcome) = decrypt(into: target)
@@ -111,7 +111,7 @@ extension TLSLayer {
       outcome = result
       return count
     }
-    if !receiveBuffer.isEmpty { upper.dataReceived(receiveBuffer) }
+    if !receiveBuffer.isEmpty { upper.target.dataReceived(receiveBuffer) }
     return outcome
   }
 

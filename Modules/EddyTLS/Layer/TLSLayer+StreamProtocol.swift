@@ -51,10 +51,8 @@ extension TLSLayer: StreamProtocol {
     releaseSSL()
     pending.removeAll()
     lower = nil
-    let lastUpper = upper
     // Drop the protocol above, which usually holds this layer: no cycle outlives the connection.
-    upper = DetachedProtocol.shared
-    bufferedUpper = nil
+    let lastUpper = upper.detach()
     if wasConnected {
       lastUpper.connectionLost(reported)
     } else {
@@ -86,9 +84,4 @@ extension TLSLayer: StreamProtocol {
       configuration.logger.info("\(tlsError)")
     }
   }
-}
-
-/// The protocol of a layer whose connection has ended: ignores everything.
-final class DetachedProtocol: StreamProtocol, Sendable {
-  static let shared = DetachedProtocol()
 }

@@ -20,13 +20,12 @@ extension TLSLayer: StreamTransport {
   public var fileDescriptor: Int32? { lower?.fileDescriptor }
 
   /// The protocol above.
-  public var streamProtocol: any StreamProtocol { upper }
+  public var streamProtocol: any StreamProtocol { upper.target }
 
   /// Hands later callbacks to `newProtocol` (before the handshake completes, it is the one that
   /// gets `connectionMade`).
   public func setProtocol(_ newProtocol: any StreamProtocol) {
-    upper = newProtocol
-    bufferedUpper = newProtocol as? any BufferedStreamProtocol
+    upper.set(newProtocol)
   }
 
   /// Sends queued plaintext, then close_notify, waits for the peer's close_notify at most the
@@ -69,17 +68,14 @@ extension TLSLayer: StreamTransport {
     lower?.pauseReading()
   }
 
-  /// Reads again; records that waited are delivered soon, not from inside this call.
+  /// Reads again: records that waited are decrypted and handed up before this returns (called
+  /// from inside a delivery of this layer, that delivery goes on instead), then the transport
+  /// below resumes, unless the protocol above paused again meanwhile.
   public func resumeReading() {
     guard state == .open, readingPaused else { return }
     readingPaused = false
-    lower?.resumeReading()
-    guard scheduledDelivery == nil else { return }
-    scheduledDelivery = configuration.timer.schedule(after: .zero) { [weak self] in
-      guard let self else { return }
-      scheduledDelivery = nil
-      decryptInput()
-    }
+    decryptInput()
+    if state == .open && !readingPaused { lower?.resumeReading() }
   }
 
   /// True while open and not paused.
@@ -123,6 +119,6 @@ extension TLSLayer: StreamTransport {
       return
     }
     let transition = flow.setLimits(limits, bufferSize: pending.byteCount)
-    if state != .closed { upper.apply(transition) }
+    if state != .closed { upper.target.apply(transition) }
   }
 }

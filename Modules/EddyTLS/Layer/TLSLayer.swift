@@ -66,9 +66,8 @@ public final class TLSLayer {
   /// The server name given for this connection, before falling back on the configuration's.
   let requestedServerName: String?
   var lower: (any StreamTransport)?
-  var upper: any StreamProtocol
-  /// The protocol above, when it reads into its own memory.
-  var bufferedUpper: (any BufferedStreamProtocol)?
+  /// The protocol above; plaintext goes into its own memory when it is buffered.
+  var upper: StreamProtocolLink
   /// True once the protocol above got `connectionMade`.
   var upperConnected = false
   var state = State.idle
@@ -84,7 +83,6 @@ public final class TLSLayer {
   var failure: (any Error)?
   var handshakeTimer: TLSTimer.Cancel?
   var shutdownTimer: TLSTimer.Cancel?
-  var scheduledDelivery: TLSTimer.Cancel?
   var isDecrypting = false
   var receiveBuffer = ByteBuffer()
   let onHandshakeFailure: ((TLSError) -> Void)?
@@ -103,8 +101,7 @@ public final class TLSLayer {
   ) {
     self.context = context
     self.requestedServerName = serverName
-    self.upper = upper
-    self.bufferedUpper = upper as? any BufferedStreamProtocol
+    self.upper = StreamProtocolLink(upper)
     self.flow = WriteFlowControl(limits: context.configuration.writeBufferLimits)
     self.onHandshakeFailure = onHandshakeFailure
   }
@@ -261,7 +258,7 @@ public final class TLSLayer {
     handshakeTimer = nil
     state = .open
     upperConnected = true
-    upper.connectionMade(self)
+    upper.target.connectionMade(self)
     // Plaintext written before the handshake (or from connectionMade) goes out now, and any
     // application data that came with the handshake's last flight is delivered.
     pump()

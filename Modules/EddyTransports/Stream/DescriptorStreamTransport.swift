@@ -43,8 +43,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private let reads: Bool
   /// Read readiness means the reader went away (the write end of a pipe or FIFO).
   private let watchesHangUp: Bool
-  @exclusivity(unchecked) private var currentProtocol: any StreamProtocol
-  @exclusivity(unchecked) private var bufferedProtocol: (any BufferedStreamProtocol)?
+  @exclusivity(unchecked) private var upper: StreamProtocolLink
   private let resources: LoopResources
   @exclusivity(unchecked) private var pending = PendingWrites()
   @exclusivity(unchecked) private var flow = WriteFlowControl()
@@ -75,8 +74,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     self.watchesHangUp = kind == .writePipe && PipeDescriptor.reportsHangUp(fd)
     // A read pipe has no write side: writes are ignored, as after `writeEOF()`.
     self.eofRequested = kind == .readPipe
-    self.currentProtocol = `protocol`
-    self.bufferedProtocol = `protocol` as? any BufferedStreamProtocol
+    self.upper = StreamProtocolLink(`protocol`)
     self.resources = LoopResources.of(loop)
   }
 
@@ -93,7 +91,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       throw error
     }
     registeredInterest = interest
-    currentProtocol.connectionMade(self)
+    upper.target.connectionMade(self)
   }
 
   // MARK: Transport
@@ -119,13 +117,12 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   public var fileDescriptor: Int32? { state == .closed ? nil : fd }
 
   /// The protocol receiving this transport's callbacks.
-  public var streamProtocol: any StreamProtocol { currentProtocol }
+  public var streamProtocol: any StreamProtocol { upper.target }
 
   /// Hands later callbacks to `newProtocol`.
   public func setProtocol(_ newProtocol: any StreamProtocol) {
     loop.assertInLoopThread()
-    currentProtocol = newProtocol
-    bufferedProtocol = newProtocol as? any BufferedStreamProtocol
+    upper.set(newProtocol)
   }
 
   /// Stops reading, lets the write buffer drain, then closes; `connectionLost(nil)` follows.
@@ -204,7 +201,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     } else {
       pending.append(data)
     }
-    currentProtocol.apply(flow.update(bufferSize: pending.byteCount))
+    upper.target.apply(flow.update(bufferSize: pending.byteCount))
   }
 
   /// Queues every buffer and writes them with one vectored call when nothing was queued before.
@@ -216,7 +213,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     if wasEmpty && !pending.isEmpty {
       flush()
     } else {
-      currentProtocol.apply(flow.update(bufferSize: pending.byteCount))
+      upper.target.apply(flow.update(bufferSize: pending.byteCount))
     }
   }
 
@@ -246,7 +243,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   public func setWriteBufferLimits(high: Int?, low: Int?) {
     loop.assertInLoopThread()
     let transition = flow.setLimits(WriteBufferLimits(high: high, low: low), bufferSize: pending.byteCount)
-    if state != .closed { currentProtocol.apply(transition) }
+    if state != .closed { upper.target.apply(transition) }
   }
 
   // MARK: Selectable
@@ -271,7 +268,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// One read, and the callbacks it causes; true when it filled the whole buffer and the
   /// transport still reads.
   private func readOnce() -> Bool {
-    if let buffered = bufferedProtocol {
+    if let buffered = upper.buffered {
       readIntoProtocolBuffer(buffered)
       return false
     }
@@ -284,7 +281,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       return max(result, 0)
     }
     if result > 0 {
-      currentProtocol.dataReceived(buffer)
+      upper.target.dataReceived(buffer)
       resources.returnReceiveBuffer(buffer)
       return result == asked && state == .open && !readingPaused
     }
@@ -318,7 +315,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private func receivedEOF() {
     peerSentEOF = true
     updateInterest()
-    let keepOpen = currentProtocol.eofReceived()
+    let keepOpen = upper.target.eofReceived()
     // A pipe has no write side to keep open.
     if !keepOpen || !isSocket { close() }
   }
@@ -347,7 +344,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       if eofRequested { shutdown(fd, Int32(SHUT_WR)) }
     }
     updateInterest()
-    currentProtocol.apply(flow.update(bufferSize: pending.byteCount))
+    upper.target.apply(flow.update(bufferSize: pending.byteCount))
     if state == .closing && pending.isEmpty { finish(error: nil) }
   }
 
@@ -394,11 +391,8 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private func reportLost(_ error: (any Error)?) {
     guard !lostDelivered else { return }
     lostDelivered = true
-    let lastProtocol = currentProtocol
     // Drop the protocol, which usually holds this transport: no reference cycle outlives the connection.
-    currentProtocol = ClosedStreamProtocol.shared
-    bufferedProtocol = nil
-    lastProtocol.connectionLost(error)
+    upper.detach().connectionLost(error)
   }
 }
 

@@ -17,7 +17,7 @@ import EddyProtocols
 /// or end-of-file arrives without a stdout pipe. What the child writes to a piped stderr goes
 /// to the `stderr` handler.
 public final class SubprocessStdioStream: SubprocessProtocol, StreamTransport {
-  private var upper: any StreamProtocol
+  private var upper: StreamProtocolLink
   private let stderrHandler: ((ByteBuffer) -> Void)?
   /// The child, once it has started.
   public private(set) var process: (any SubprocessTransport)?
@@ -30,7 +30,7 @@ public final class SubprocessStdioStream: SubprocessProtocol, StreamTransport {
   /// Creates the stream for the protocol `upper`; `stderr` receives what the child writes to a
   /// piped stderr.
   public init(upper: any StreamProtocol, stderr: ((ByteBuffer) -> Void)? = nil) {
-    self.upper = upper
+    self.upper = StreamProtocolLink(upper)
     self.stderrHandler = stderr
   }
 
@@ -41,13 +41,13 @@ public final class SubprocessStdioStream: SubprocessProtocol, StreamTransport {
     process = transport
     stdin = transport.pipeTransport(fd: 0) as? any WriteTransport
     stdout = transport.pipeTransport(fd: 1) as? any ReadTransport
-    upper.connectionMade(self)
+    upper.target.connectionMade(self)
   }
 
   /// Hands stdout up and stderr to the handler.
   public func pipeDataReceived(fd: Int32, data: ByteBuffer) {
     if fd == 1 {
-      upper.dataReceived(data)
+      upper.deliver(data)
     } else {
       stderrHandler?(data)
     }
@@ -58,30 +58,28 @@ public final class SubprocessStdioStream: SubprocessProtocol, StreamTransport {
     if let error, firstError == nil { firstError = error }
     guard fd == 1, error == nil, !eofDelivered, !closeRequested else { return }
     eofDelivered = true
-    if !upper.eofReceived() { close() }
+    if !upper.target.eofReceived() { close() }
   }
 
   /// Ends the connection for the protocol above.
   public func connectionLost(_ error: (any Error)?) {
-    let lastProtocol = upper
     // Drop the protocol, which usually holds this stream: no reference cycle outlives the child.
-    upper = ClosedStreamProtocol.shared
-    lastProtocol.connectionLost(error ?? firstError)
+    upper.detach().connectionLost(error ?? firstError)
   }
 
   /// Passes stdin's flow control up.
-  public func pauseWriting() { upper.pauseWriting() }
+  public func pauseWriting() { upper.target.pauseWriting() }
 
   /// Passes stdin's flow control up.
-  public func resumeWriting() { upper.resumeWriting() }
+  public func resumeWriting() { upper.target.resumeWriting() }
 
   // MARK: The transport of the protocol above
 
   /// The protocol above.
-  public var streamProtocol: any StreamProtocol { upper }
+  public var streamProtocol: any StreamProtocol { upper.target }
 
   /// Hands later callbacks to `newProtocol`.
-  public func setProtocol(_ newProtocol: any StreamProtocol) { upper = newProtocol }
+  public func setProtocol(_ newProtocol: any StreamProtocol) { upper.set(newProtocol) }
 
   /// True once ``close()`` or ``abort()`` was called.
   public var isClosing: Bool { closeRequested }

@@ -66,3 +66,20 @@ import Testing
     }
   }
 }
+
+@Suite struct SubprocessBufferedDeliveryTests {
+  @Test func aBufferedProtocolOverAChildsStdioReceivesEveryByte() async throws {
+    let expected = (1...20_000).map { "\($0)\n" }.joined()
+    let received = ProbeLog()
+    try await withLoop { loop in
+      try await loop.submit {
+        _ = try loop.subprocessExec(argv: ["seq", "1", "20000"], stdin: .devNull, stderr: .inherit) {
+          SubprocessStdioStream(upper: OwnBufferProtocol(received: received))
+        }
+      }
+      #expect(await eventually { received.byteCount >= expected.utf8.count })
+      try? await Task.sleep(for: .milliseconds(20))
+      #expect(String(decoding: received.bytes, as: UTF8.self) == expected)
+    }
+  }
+}
