@@ -1,44 +1,64 @@
 import EddyProtocols
 
 /// A layer of a protocol stack built from a decoder and an encoder: a stream protocol to the
-/// transport below and a stream transport to the protocol above, in the manner of asyncio's
+/// transport below and a transport to the protocol above, in the manner of asyncio's
 /// `sslproto.py`.
 ///
-/// Received bytes are decoded and handed up one frame per callback: `messageReceived` for a
-/// ``MessageProtocol`` above a framing decoder (zero-length frames included), otherwise
-/// `dataReceived` for each non-empty frame. A frame lying whole in one received buffer is handed
-/// up as a slice of it; only the bytes of an unfinished frame are kept between reads.
-/// ``write(_:)`` encodes one frame and writes it below.
+/// Above a layer of byte frames (a ``FrameDecoder`` and a ``FrameEncoder``, as in every
+/// ``CodecStack``) sits any stream protocol, and the layer is its ``EddyProtocols/StreamTransport``:
+/// `messageReceived` for a ``MessageProtocol`` above a framing decoder (zero-length frames
+/// included), otherwise `dataReceived` for each non-empty frame, in the memory of a
+/// `BufferedStreamProtocol` when it is one. Above a layer of typed messages (any
+/// ``MessageDecoder`` and ``MessageEncoder``) sits a ``MessageStreamProtocol`` that receives and
+/// writes those messages; the layer is its ``MessageStreamTransport``. A frame lying whole in
+/// one received buffer is handed up as a slice of it; only the bytes of an unfinished frame are
+/// kept between reads. ``write(_:)`` encodes one message and writes it below.
 ///
-/// Everything else crosses the layer: `pauseWriting`/`resumeWriting` go up (the layer's write
-/// buffer is the transport's below), `pauseReading`/`resumeReading`, `writeEOF`, `close` and
-/// `abort` go down, end-of-file and `connectionLost` go up with their exactly-once guarantees.
-/// While reading is paused no frame is handed up; undelivered bytes wait, none is lost, and
-/// ``resumeReading()`` hands them up before it returns. Frames stop at once after `close`,
-/// `abort` or `pauseReading`, even when called from inside a frame callback.
+/// Everything else crosses the layer (see docs/architecture.md, "Layers"):
+/// `pauseWriting`/`resumeWriting` go up (the layer's write buffer is the transport's below),
+/// `pauseReading`/`resumeReading`, `writeEOF`, `close` and `abort` go down, end-of-file and
+/// `connectionLost` go up with their exactly-once guarantees. While reading is paused no frame
+/// is handed up; undelivered bytes wait, none is lost, and ``resumeReading()`` hands them up
+/// before it returns. Frames stop at once after `close`, `abort` or `pauseReading`, even when
+/// called from inside a frame callback.
 ///
-/// At end-of-file the decoder's ``FrameDecoder/decodeLast(_:)`` runs; the protocol above then
-/// gets `eofReceived`, and the layer closes when it returns false. A decode or encode error
-/// aborts the transport below, and the protocol above gets `connectionLost` with that
-/// ``CodecError`` once the transport below reports the end. The codecs, the transport below and
-/// the protocol above are released when the connection ends.
+/// At end-of-file the decoder's ``MessageDecoder/decodeLast(_:)`` runs (bytes it leaves are a
+/// ``CodecError/truncatedFrame(bufferedBytes:)``); the protocol above then gets `eofReceived`,
+/// and the layer closes when it returns false. A decode error is told to the protocol above
+/// first (`decodeFailed`), which may write a last reply; the layer then closes the transport
+/// below, which still sends that reply, and `connectionLost` carries the error. An encode error
+/// aborts the transport below. The codecs, the transport below and the protocol above are
+/// released when the connection ends.
 ///
 /// A layer is bound to its transport's event loop thread. Its buffers and codecs skip Swift's
 /// dynamic exclusivity checks: only the layer touches them, never across a callback, and the
 /// checks cost more than the decoding of a small frame.
-public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: StreamProtocol, StreamTransport {
+public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>: StreamProtocol,
+  MessageStreamTransport
+{
   private enum State {
     case awaitingConnection
     case open
+    /// A decode error is being told to the protocol above, which may still write.
+    case failing(any Error)
     case closing
-    case failed(CodecError)
+    case failed(any Error)
     case lost
+  }
+
+  /// The protocol above.
+  private enum Upper {
+    /// A stream protocol, given byte frames; only when both message types are `ByteBuffer`.
+    case stream(StreamProtocolLink, messages: (any MessageProtocol)?)
+    /// A protocol of typed messages.
+    case messages(any MessageStreamProtocol<Decoder.InboundMessage, Encoder.OutboundMessage>)
+    /// None: the connection ended.
+    case closed
   }
 
   @exclusivity(unchecked) private var decoder: Decoder
   @exclusivity(unchecked) private var encoder: Encoder
-  @exclusivity(unchecked) private var upper: StreamProtocolLink
-  @exclusivity(unchecked) private var messageUpper: (any MessageProtocol)?
+  @exclusivity(unchecked) private var upper: Upper
   @exclusivity(unchecked) private var lower: (any StreamTransport)?
   @exclusivity(unchecked) private var state = State.awaitingConnection
   /// Received bytes not decoded yet. While frames are cut from a received buffer this is that
@@ -59,12 +79,19 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
   @exclusivity(unchecked) private var eofDeliveredAbove = false
   @exclusivity(unchecked) private var writeEnded = false
 
-  /// Creates a layer that decodes with `decoder`, encodes with `encoder` and serves `upper`.
-  public init(decoder: Decoder, encoder: Encoder, upper: any StreamProtocol) {
+  private init(decoder: Decoder, encoder: Encoder, upper: Upper) {
     self.decoder = decoder
     self.encoder = encoder
-    self.upper = StreamProtocolLink(upper)
-    self.messageUpper = upper as? any MessageProtocol
+    self.upper = upper
+  }
+
+  /// Creates a layer that decodes with `decoder`, encodes with `encoder` and serves `handler`,
+  /// a protocol of typed messages.
+  public convenience init(
+    decoder: Decoder, encoder: Encoder,
+    handler: any MessageStreamProtocol<Decoder.InboundMessage, Encoder.OutboundMessage>
+  ) {
+    self.init(decoder: decoder, encoder: encoder, upper: .messages(handler))
   }
 
   // MARK: The protocol of the transport below
@@ -74,7 +101,14 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     guard case .awaitingConnection = state else { return }
     lower = transport
     state = .open
-    upper.target.connectionMade(self)
+    switch upper {
+    case .stream(let link, _):
+      // Only a layer of byte frames is built over a stream protocol, and it is a stream transport.
+      // swift-format-ignore: NeverForceUnwrap
+      link.target.connectionMade(self as! any StreamTransport)
+    case .messages(let handler): handler.connectionMade(self)
+    case .closed: break
+    }
   }
 
   /// Decodes the bytes and hands up every complete frame.
@@ -108,7 +142,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     let reported: (any Error)?
     switch state {
     case .lost: return
-    case .failed(let codecError): reported = codecError
+    case .failed(let codecError), .failing(let codecError): reported = codecError
     case .awaitingConnection, .open, .closing: reported = error
     }
     state = .lost
@@ -117,48 +151,53 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     // and in a stack the transport below is another layer whose protocol above is this one;
     // either pair would otherwise keep each other alive after the connection.
     lower = nil
-    let lastUpper = upper.detach()
-    messageUpper = nil
+    let lastUpper = upper
+    upper = .closed
     cumulation = ByteBuffer()
     spare = ByteBuffer()
     encodeBuffer = ByteBuffer()
     decoder.release()
     encoder.release()
-    lastUpper.connectionLost(reported)
+    switch lastUpper {
+    case .stream(var link, _): link.detach().connectionLost(reported)
+    case .messages(let handler): handler.connectionLost(reported)
+    case .closed: break
+    }
   }
 
   /// Passes the pause up.
   public func pauseWriting() {
-    if isConnected { upper.target.pauseWriting() }
+    guard isConnected else { return }
+    switch upper {
+    case .stream(let link, _): link.target.pauseWriting()
+    case .messages(let handler): handler.pauseWriting()
+    case .closed: break
+    }
   }
 
   /// Passes the resume up.
   public func resumeWriting() {
-    if isConnected { upper.target.resumeWriting() }
+    guard isConnected else { return }
+    switch upper {
+    case .stream(let link, _): link.target.resumeWriting()
+    case .messages(let handler): handler.resumeWriting()
+    case .closed: break
+    }
   }
 
   // MARK: The transport of the protocol above
 
-  /// The protocol above.
-  public var streamProtocol: any StreamProtocol { upper.target }
-
-  /// Hands later frames and callbacks to another protocol.
-  public func setProtocol(_ newProtocol: any StreamProtocol) {
-    upper.set(newProtocol)
-    messageUpper = newProtocol as? any MessageProtocol
-  }
-
-  /// Encodes one frame and writes it below. Ignored after `close`, `abort` or `writeEOF`.
-  public func write(_ data: ByteBuffer) {
-    guard beginEncoding(), encode(data) else { return }
+  /// Encodes one message and writes it below. Ignored after `close`, `abort` or `writeEOF`.
+  public func write(_ message: Encoder.OutboundMessage) {
+    guard beginEncoding(), encode(message) else { return }
     finishEncoding()
   }
 
-  /// Encodes the frames, in order, into one write below.
-  public func write(contentsOf buffers: [ByteBuffer]) {
+  /// Encodes the messages, in order, into one write below.
+  public func write(contentsOf messages: [Encoder.OutboundMessage]) {
     guard beginEncoding() else { return }
-    for frame in buffers {
-      guard encode(frame) else { return }
+    for message in messages {
+      guard encode(message) else { return }
     }
     finishEncoding()
   }
@@ -187,6 +226,10 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     switch state {
     case .open, .closing:
       state = .closing
+      hasGatheredWrites = false
+      lower?.abort()
+    case .failing(let error):
+      state = .failed(error)
       hasGatheredWrites = false
       lower?.abort()
     case .awaitingConnection, .failed, .lost:
@@ -243,7 +286,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
 
   private var isConnected: Bool {
     switch state {
-    case .open, .closing, .failed: true
+    case .open, .failing, .closing, .failed: true
     case .awaitingConnection, .lost: false
     }
   }
@@ -258,11 +301,11 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
       writeGathered()
     }
     while case .open = state, !readingPaused {
-      let frame: ByteBuffer?
+      let frame: Decoder.InboundMessage?
       do {
         frame = eofReceivedBelow ? try decoder.decodeLast(&cumulation) : try decoder.decode(&cumulation)
       } catch {
-        fail(error)
+        decodeFailed(error)
         return
       }
       guard let frame else { break }
@@ -270,8 +313,18 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     }
     settleCumulation()
     guard case .open = state, !readingPaused, eofReceivedBelow, !eofDeliveredAbove else { return }
+    guard cumulation.isEmpty else {
+      decodeFailed(CodecError.truncatedFrame(bufferedBytes: cumulation.readableBytes))
+      return
+    }
     eofDeliveredAbove = true
-    if !upper.target.eofReceived() { close() }
+    let keepsOpen: Bool
+    switch upper {
+    case .stream(let link, _): keepsOpen = link.target.eofReceived()
+    case .messages(let handler): keepsOpen = handler.eofReceived()
+    case .closed: keepsOpen = false
+    }
+    if !keepsOpen { close() }
   }
 
   /// Lets go of a received buffer once its frames are cut: keeps owned storage for reuse when
@@ -290,25 +343,39 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     cumulationIsBorrowed = false
   }
 
-  private func deliver(_ frame: ByteBuffer) {
-    if decoder.decodesMessages, let messageUpper {
-      messageUpper.messageReceived(frame)
-    } else if !frame.isEmpty {
-      upper.deliver(frame)
+  private func deliver(_ frame: Decoder.InboundMessage) {
+    switch upper {
+    case .messages(let handler):
+      handler.messageReceived(frame)
+    case .stream(let link, let messages):
+      // A stream protocol sits only above a layer of byte frames.
+      // swift-format-ignore: NeverForceUnwrap
+      let bytes = frame as! ByteBuffer
+      if decoder.decodesMessages, let messages {
+        messages.messageReceived(bytes)
+      } else if !bytes.isEmpty {
+        link.deliver(bytes)
+      }
+    case .closed:
+      break
     }
   }
 
   /// Readies ``encodeBuffer`` for frames; false when writing has ended.
   private func beginEncoding() -> Bool {
-    guard case .open = state, !writeEnded, lower != nil else { return false }
+    switch state {
+    case .open, .failing: break
+    case .awaitingConnection, .closing, .failed, .lost: return false
+    }
+    guard !writeEnded, lower != nil else { return false }
     if !hasGatheredWrites { encodeBuffer.clear() }
     return true
   }
 
-  /// Encodes one frame after what ``encodeBuffer`` holds; false (and the layer failed) on error.
-  private func encode(_ frame: ByteBuffer) -> Bool {
+  /// Encodes one message after what ``encodeBuffer`` holds; false (and the layer failed) on error.
+  private func encode(_ message: Encoder.OutboundMessage) -> Bool {
     do {
-      try encoder.encode(frame, into: &encodeBuffer)
+      try encoder.encode(message, into: &encodeBuffer)
       return true
     } catch {
       fail(error)
@@ -334,7 +401,7 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     guard hasGatheredWrites else { return }
     hasGatheredWrites = false
     switch state {
-    case .open, .closing:
+    case .open, .failing, .closing:
       if !encodeBuffer.isEmpty { lower?.write(encodeBuffer) }
     case .awaitingConnection, .failed, .lost:
       break
@@ -356,11 +423,28 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
     if !encodeBuffer.isEmpty { lower.write(encodeBuffer) }
   }
 
-  /// Ends the connection for a codec error: aborts below and reports the error above when the
+  /// Ends the connection for input that cannot be decoded: tells the protocol above, which may
+  /// write a last reply, sends what it wrote, and closes below; `connectionLost` reports the
+  /// error when the transport below reports the end.
+  private func decodeFailed(_ error: any Error) {
+    guard case .open = state else { return }
+    state = .failing(error)
+    switch upper {
+    case .stream(_, let messages?): messages.decodeFailed(error)
+    case .messages(let handler): handler.decodeFailed(error)
+    case .stream, .closed: break
+    }
+    guard case .failing = state else { return }
+    writeGathered()
+    state = .failed(error)
+    lower?.close()
+  }
+
+  /// Ends the connection for an encode error: aborts below and reports the error above when the
   /// transport below reports the end.
-  private func fail(_ error: CodecError) {
+  private func fail(_ error: any Error) {
     switch state {
-    case .open, .closing:
+    case .open, .failing, .closing:
       state = .failed(error)
       hasGatheredWrites = false
       lower?.abort()
@@ -370,7 +454,43 @@ public final class CodecLayer<Decoder: FrameDecoder, Encoder: FrameEncoder>: Str
   }
 }
 
+extension CodecLayer: WriteTransport
+where Decoder.InboundMessage == ByteBuffer, Encoder.OutboundMessage == ByteBuffer {}
+
+extension CodecLayer: StreamTransport
+where Decoder.InboundMessage == ByteBuffer, Encoder.OutboundMessage == ByteBuffer {
+  /// Creates a layer that decodes with `decoder`, encodes with `encoder` and serves `upper`.
+  public convenience init(decoder: Decoder, encoder: Encoder, upper: any StreamProtocol) {
+    self.init(
+      decoder: decoder, encoder: encoder,
+      upper: .stream(StreamProtocolLink(upper), messages: upper as? any MessageProtocol))
+  }
+
+  /// The protocol above.
+  public var streamProtocol: any StreamProtocol {
+    if case .stream(let link, _) = upper { return link.target }
+    return ClosedStreamProtocol.shared
+  }
+
+  /// Hands later frames and callbacks to another protocol.
+  public func setProtocol(_ newProtocol: any StreamProtocol) {
+    guard case .stream = upper else { return }
+    upper = .stream(StreamProtocolLink(newProtocol), messages: newProtocol as? any MessageProtocol)
+  }
+}
+
 extension CodecLayer where Decoder == Encoder {
+  /// Creates a layer of typed messages that decodes and encodes with one codec (each direction
+  /// gets its own copy).
+  public convenience init(
+    codec: Decoder, handler: any MessageStreamProtocol<Decoder.InboundMessage, Encoder.OutboundMessage>
+  ) {
+    self.init(decoder: codec, encoder: codec, handler: handler)
+  }
+}
+
+extension CodecLayer
+where Decoder == Encoder, Decoder.InboundMessage == ByteBuffer, Encoder.OutboundMessage == ByteBuffer {
   /// Creates a layer that decodes and encodes with one codec (each direction gets its own copy).
   public convenience init(codec: Decoder, upper: any StreamProtocol) {
     self.init(decoder: codec, encoder: codec, upper: upper)

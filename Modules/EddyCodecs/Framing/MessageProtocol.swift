@@ -10,4 +10,14 @@ import EddyProtocols
 public protocol MessageProtocol: StreamProtocol {
   /// Called with each decoded frame, in order; it may be empty.
   func messageReceived(_ message: ByteBuffer)
+
+  /// Called once when the bytes received cannot be decoded, before the layer closes: the
+  /// protocol may write a last reply, which is sent before the connection ends.
+  /// `connectionLost` follows with the same error.
+  func decodeFailed(_ error: any Error)
+}
+
+extension MessageProtocol {
+  /// Does nothing: the layer closes and `connectionLost` reports the error.
+  public func decodeFailed(_ error: any Error) {}
 }
