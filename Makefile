@@ -1,7 +1,8 @@
 # Eddy: the two commands a fresh machine needs are `make demo` and `make test`.
 SWIFT        ?= swift
-APT_PACKAGES := zlib1g-dev libssl-dev openssl python3 python3-venv procps
-FORMAT_PATHS := Package.swift Modules Tests Tools Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks
+APT_PACKAGES := zlib1g-dev libssl-dev openssl python3 python3-venv procps redis-server redis-tools memcached
+FORMAT_PATHS := Package.swift Modules Tests Tools Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks \
+                Examples/Package.swift Examples/Sources Examples/Tests
 
 TSAN_SCRATCH ?= .build-tsan
 ASAN_SCRATCH ?= .build-asan
@@ -23,11 +24,15 @@ setup:
 build: setup
 	$(SWIFT) build
 
-## test: lint, the Swift test suite, then the interop scripts
+## test: lint, the Swift test suite, then the interop scripts; then the Examples package's tests
+## and its RESP server against redis-cli and redis-benchmark
 test: setup lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	Tools/scripts/interop.sh
+	$(SWIFT) build --package-path Examples --build-tests
+	$(SWIFT) test --package-path Examples --skip-build
+	Tools/scripts/kv-interop.sh
 
 ## check: the longer checks CI runs after `make test`: a short fuzz run of every target, then the
 ## tests under ThreadSanitizer and AddressSanitizer
