@@ -63,6 +63,18 @@ import Testing
     #expect(client.violations.isEmpty)
   }
 
+  @Test(arguments: ["raw", "line", "zlib,length-prefix"])
+  func theLayerConformanceSuitePassesForTLSAndCodecStacksOverIt(stackName: String) throws {
+    let (clientContext, serverContext) = try contexts()
+    let stack = try CodecStack(parsing: stackName)
+    let subject = LayerConformance.Subject(
+      name: "tls,\(stackName)",
+      client: { TLSLayer(context: clientContext, protocol: stack.wrap($0)) },
+      server: { TLSLayer(context: serverContext, protocol: stack.wrap($0)) },
+      preservesMessageBoundaries: stackName != "raw")
+    #expect(LayerConformance.failures(of: subject) == [])
+  }
+
   @Test func resumeReadingHandsUpWhatWaitedInsideTheLayerBeforeItReturns() throws {
     let (clientContext, serverContext) = try contexts()
     let client = BufferedRecordingProtocol(memorySize: 3)
