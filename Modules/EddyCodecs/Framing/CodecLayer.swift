@@ -46,19 +46,20 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     case lost
   }
 
-  /// The protocol above.
-  private enum Upper {
-    /// A stream protocol, given byte frames; only when both message types are `ByteBuffer`.
-    case stream(StreamProtocolLink, messages: (any MessageProtocol)?)
-    /// A protocol of typed messages.
-    case messages(any MessageStreamProtocol<Decoder.InboundMessage, Encoder.OutboundMessage>)
-    /// None: the connection ended.
-    case closed
-  }
+  /// Decodes one byte frame: set when both message types are `ByteBuffer`, so that the layer of
+  /// byte frames runs on concrete buffers, with no generic value or cast per frame.
+  private typealias ByteFrameDecoding = (inout Decoder, inout ByteBuffer, _ atEnd: Bool) throws -> ByteBuffer?
 
   @exclusivity(unchecked) private var decoder: Decoder
   @exclusivity(unchecked) private var encoder: Encoder
-  @exclusivity(unchecked) private var upper: Upper
+  /// The stream protocol above a layer of byte frames; `ClosedStreamProtocol` otherwise.
+  @exclusivity(unchecked) private var upper = StreamProtocolLink(ClosedStreamProtocol.shared)
+  /// The same protocol when it takes whole messages.
+  @exclusivity(unchecked) private var messageUpper: (any MessageProtocol)?
+  /// The protocol of typed messages above a layer of typed messages.
+  @exclusivity(unchecked) private var handler:
+    (any MessageStreamProtocol<Decoder.InboundMessage, Encoder.OutboundMessage>)?
+  private let decodeByteFrame: ByteFrameDecoding?
   @exclusivity(unchecked) private var lower: (any StreamTransport)?
   @exclusivity(unchecked) private var state = State.awaitingConnection
   /// Received bytes not decoded yet. While frames are cut from a received buffer this is that
@@ -79,10 +80,10 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   @exclusivity(unchecked) private var eofDeliveredAbove = false
   @exclusivity(unchecked) private var writeEnded = false
 
-  private init(decoder: Decoder, encoder: Encoder, upper: Upper) {
+  private init(decoder: Decoder, encoder: Encoder, decodeByteFrame: ByteFrameDecoding?) {
     self.decoder = decoder
     self.encoder = encoder
-    self.upper = upper
+    self.decodeByteFrame = decodeByteFrame
   }
 
   /// Creates a layer that decodes with `decoder`, encodes with `encoder` and serves `handler`,
@@ -91,7 +92,8 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     decoder: Decoder, encoder: Encoder,
     handler: any MessageStreamProtocol<Decoder.InboundMessage, Encoder.OutboundMessage>
   ) {
-    self.init(decoder: decoder, encoder: encoder, upper: .messages(handler))
+    self.init(decoder: decoder, encoder: encoder, decodeByteFrame: nil)
+    self.handler = handler
   }
 
   // MARK: The protocol of the transport below
@@ -101,13 +103,11 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     guard case .awaitingConnection = state else { return }
     lower = transport
     state = .open
-    switch upper {
-    case .stream(let link, _):
-      // Only a layer of byte frames is built over a stream protocol, and it is a stream transport.
-      // swift-format-ignore: NeverForceUnwrap
-      link.target.connectionMade(self as! any StreamTransport)
-    case .messages(let handler): handler.connectionMade(self)
-    case .closed: break
+    if let handler {
+      handler.connectionMade(self)
+    } else if let transport = self as? any StreamTransport {
+      // A layer of byte frames, the only kind built over a stream protocol, is a stream transport.
+      upper.target.connectionMade(transport)
     }
   }
 
@@ -151,38 +151,32 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     // and in a stack the transport below is another layer whose protocol above is this one;
     // either pair would otherwise keep each other alive after the connection.
     lower = nil
-    let lastUpper = upper
-    upper = .closed
+    let lastHandler = handler
+    handler = nil
+    messageUpper = nil
+    let lastUpper = upper.detach()
     cumulation = ByteBuffer()
     spare = ByteBuffer()
     encodeBuffer = ByteBuffer()
     decoder.release()
     encoder.release()
-    switch lastUpper {
-    case .stream(var link, _): link.detach().connectionLost(reported)
-    case .messages(let handler): handler.connectionLost(reported)
-    case .closed: break
+    if let lastHandler {
+      lastHandler.connectionLost(reported)
+    } else {
+      lastUpper.connectionLost(reported)
     }
   }
 
   /// Passes the pause up.
   public func pauseWriting() {
     guard isConnected else { return }
-    switch upper {
-    case .stream(let link, _): link.target.pauseWriting()
-    case .messages(let handler): handler.pauseWriting()
-    case .closed: break
-    }
+    if let handler { handler.pauseWriting() } else { upper.target.pauseWriting() }
   }
 
   /// Passes the resume up.
   public func resumeWriting() {
     guard isConnected else { return }
-    switch upper {
-    case .stream(let link, _): link.target.resumeWriting()
-    case .messages(let handler): handler.resumeWriting()
-    case .closed: break
-    }
+    if let handler { handler.resumeWriting() } else { upper.target.resumeWriting() }
   }
 
   // MARK: The transport of the protocol above
@@ -300,16 +294,30 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
       isDelivering = false
       writeGathered()
     }
-    while case .open = state, !readingPaused {
-      let frame: Decoder.InboundMessage?
-      do {
-        frame = eofReceivedBelow ? try decoder.decodeLast(&cumulation) : try decoder.decode(&cumulation)
-      } catch {
-        decodeFailed(error)
-        return
+    if let decodeByteFrame {
+      while case .open = state, !readingPaused {
+        let frame: ByteBuffer?
+        do {
+          frame = try decodeByteFrame(&decoder, &cumulation, eofReceivedBelow)
+        } catch {
+          decodeFailed(error)
+          return
+        }
+        guard let frame else { break }
+        deliver(frame)
       }
-      guard let frame else { break }
-      deliver(frame)
+    } else {
+      while case .open = state, !readingPaused {
+        let message: Decoder.InboundMessage?
+        do {
+          message = eofReceivedBelow ? try decoder.decodeLast(&cumulation) : try decoder.decode(&cumulation)
+        } catch {
+          decodeFailed(error)
+          return
+        }
+        guard let message else { break }
+        handler?.messageReceived(message)
+      }
     }
     settleCumulation()
     guard case .open = state, !readingPaused, eofReceivedBelow, !eofDeliveredAbove else { return }
@@ -318,12 +326,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
       return
     }
     eofDeliveredAbove = true
-    let keepsOpen: Bool
-    switch upper {
-    case .stream(let link, _): keepsOpen = link.target.eofReceived()
-    case .messages(let handler): keepsOpen = handler.eofReceived()
-    case .closed: keepsOpen = false
-    }
+    let keepsOpen = handler?.eofReceived() ?? upper.target.eofReceived()
     if !keepsOpen { close() }
   }
 
@@ -343,21 +346,12 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     cumulationIsBorrowed = false
   }
 
-  private func deliver(_ frame: Decoder.InboundMessage) {
-    switch upper {
-    case .messages(let handler):
-      handler.messageReceived(frame)
-    case .stream(let link, let messages):
-      // A stream protocol sits only above a layer of byte frames.
-      // swift-format-ignore: NeverForceUnwrap
-      let bytes = frame as! ByteBuffer
-      if decoder.decodesMessages, let messages {
-        messages.messageReceived(bytes)
-      } else if !bytes.isEmpty {
-        link.deliver(bytes)
-      }
-    case .closed:
-      break
+  /// Hands a byte frame to the stream protocol above.
+  private func deliver(_ frame: ByteBuffer) {
+    if decoder.decodesMessages, let messageUpper {
+      messageUpper.messageReceived(frame)
+    } else if !frame.isEmpty {
+      upper.deliver(frame)
     }
   }
 
@@ -429,10 +423,10 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   private func decodeFailed(_ error: any Error) {
     guard case .open = state else { return }
     state = .failing(error)
-    switch upper {
-    case .stream(_, let messages?): messages.decodeFailed(error)
-    case .messages(let handler): handler.decodeFailed(error)
-    case .stream, .closed: break
+    if let handler {
+      handler.decodeFailed(error)
+    } else {
+      messageUpper?.decodeFailed(error)
     }
     guard case .failing = state else { return }
     writeGathered()
@@ -461,21 +455,22 @@ extension CodecLayer: StreamTransport
 where Decoder.InboundMessage == ByteBuffer, Encoder.OutboundMessage == ByteBuffer {
   /// Creates a layer that decodes with `decoder`, encodes with `encoder` and serves `upper`.
   public convenience init(decoder: Decoder, encoder: Encoder, upper: any StreamProtocol) {
-    self.init(
-      decoder: decoder, encoder: encoder,
-      upper: .stream(StreamProtocolLink(upper), messages: upper as? any MessageProtocol))
+    self.init(decoder: decoder, encoder: encoder) { decoder, buffer, atEnd in
+      atEnd ? try decoder.decodeLast(&buffer) : try decoder.decode(&buffer)
+    }
+    self.upper = StreamProtocolLink(upper)
+    self.messageUpper = upper as? any MessageProtocol
   }
 
   /// The protocol above.
   public var streamProtocol: any StreamProtocol {
-    if case .stream(let link, _) = upper { return link.target }
-    return ClosedStreamProtocol.shared
+    upper.target
   }
 
   /// Hands later frames and callbacks to another protocol.
   public func setProtocol(_ newProtocol: any StreamProtocol) {
-    guard case .stream = upper else { return }
-    upper = .stream(StreamProtocolLink(newProtocol), messages: newProtocol as? any MessageProtocol)
+    upper.set(newProtocol)
+    messageUpper = newProtocol as? any MessageProtocol
   }
 }
 
