@@ -29,15 +29,17 @@ final class ByteStorage: ManagedBuffer<Int, UInt8> {
     capacity == 0 ? empty : make(capacity: capacity)
   }
 
-  /// The usable size in bytes.
+  /// The usable size in bytes. Read through a pointer: the header never changes after
+  /// creation, and reading the `header` property itself costs a dynamic exclusivity check in
+  /// every module that inlines this (two runtime calls per byte read).
   @inlinable
-  var byteCapacity: Int { header }
+  var byteCapacity: Int { withUnsafeMutablePointerToHeader { $0.pointee } }
 
   /// The first byte (on a cache-line boundary for large storage). Stable for the object's lifetime.
   @inlinable
   var base: UnsafeMutableRawPointer {
     let elements = UnsafeMutableRawPointer(withUnsafeMutablePointerToElements { $0 })
-    guard header >= Self.alignedCapacity else { return elements }
+    guard byteCapacity >= Self.alignedCapacity else { return elements }
     return elements.alignedUp(toMultipleOf: Self.lineSize)
   }
 }
