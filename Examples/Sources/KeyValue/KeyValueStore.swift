@@ -32,13 +32,11 @@ public final class KeyValueStore {
     guard case .array(let words?) = command, let first = words.first?.bytes else {
       return .error("ERR Protocol error: expected an array of bulk strings")
     }
-    var arguments: [ByteBuffer] = []
-    arguments.reserveCapacity(words.count - 1)
-    for word in words.dropFirst() {
-      guard let bytes = word.bytes else { return .error("ERR Protocol error: expected bulk strings") }
-      arguments.append(bytes)
+    guard words.allSatisfy({ $0.bytes != nil }) else {
+      return .error("ERR Protocol error: expected bulk strings")
     }
-    guard let name = CommandName(first) else { return unknown(first, arguments) }
+    let arguments = Arguments(words: words)
+    guard let name = CommandName(first) else { return unknown(first) }
     switch name {
     case .ping: return ping(arguments)
     case .echo: return arguments.count == 1 ? .bulkString(arguments[0]) : wrongArity("echo")
@@ -60,13 +58,13 @@ public final class KeyValueStore {
     case .command:
       // Clients ask for command docs on connecting: there is nothing to tell.
       return .array([])
-    default: return unknown(first, arguments)
+    default: return unknown(first)
     }
   }
 
   // MARK: Commands
 
-  private func ping(_ arguments: [ByteBuffer]) -> RESPValue {
+  private func ping(_ arguments: Arguments) -> RESPValue {
     switch arguments.count {
     case 0: .simpleString("PONG")
     case 1: .bulkString(arguments[0])
@@ -76,7 +74,7 @@ public final class KeyValueStore {
 
   /// `CONFIG GET name`: the settings clients such as redis-benchmark ask for, as a server without
   /// persistence has them; any other name has no value.
-  private func config(_ arguments: [ByteBuffer]) -> RESPValue {
+  private func config(_ arguments: Arguments) -> RESPValue {
     guard arguments.count == 2, arguments[0].string.uppercased() == "GET" else {
       return .error("ERR only CONFIG GET is supported")
     }
@@ -93,7 +91,7 @@ public final class KeyValueStore {
     return .bulkString(entry.value)
   }
 
-  private func set(_ arguments: [ByteBuffer]) -> RESPValue {
+  private func set(_ arguments: Arguments) -> RESPValue {
     guard arguments.count >= 2 else { return wrongArity("set") }
     var expiresAt: ContinuousClock.Instant?
     var onlyIfAbsent = false
@@ -119,8 +117,10 @@ public final class KeyValueStore {
       }
     }
     if onlyIfAbsent && onlyIfPresent { return .error("ERR syntax error") }
-    let exists = live(arguments[0]) != nil
-    if (onlyIfAbsent && exists) || (onlyIfPresent && !exists) { return .null }
+    if onlyIfAbsent || onlyIfPresent {
+      let exists = live(arguments[0]) != nil
+      if (onlyIfAbsent && exists) || (onlyIfPresent && !exists) { return .null }
+    }
     entries[Self.owned(arguments[0])] = Entry(value: Self.owned(arguments[1]), expiresAt: expiresAt)
     return .ok
   }
@@ -137,7 +137,13 @@ public final class KeyValueStore {
     }
     let (result, overflow) = current.addingReportingOverflow(delta)
     guard !overflow else { return .error("ERR increment or decrement would overflow") }
-    entries[Self.owned(key)] = Entry(value: ByteBuffer(string: String(result)), expiresAt: expiresAt)
+    var digits = ByteBuffer(capacity: 20)
+    digits.writeString(String(result))
+    if let index = entries.index(forKey: key) {
+      entries.values[index] = Entry(value: digits, expiresAt: expiresAt)
+    } else {
+      entries[Self.owned(key)] = Entry(value: digits, expiresAt: expiresAt)
+    }
     return .integer(result)
   }
 
@@ -190,18 +196,52 @@ public final class KeyValueStore {
     return copy
   }
 
-  /// The bytes as a decimal 64-bit integer, or nil.
+  /// The bytes as a decimal 64-bit integer (an optional minus sign, then digits), or nil.
   private static func integer(_ bytes: ByteBuffer) -> Int64? {
     guard bytes.readableBytes > 0, bytes.readableBytes <= 20 else { return nil }
-    return Int64(bytes.string)
+    return bytes.withUnsafeReadableBytes { raw -> Int64? in
+      let negative = raw[0] == UInt8(ascii: "-")
+      let digits = negative ? raw.dropFirst() : raw[...]
+      guard !digits.isEmpty else { return nil }
+      var value: Int64 = 0
+      for byte in digits {
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        let digit = Int64(byte - UInt8(ascii: "0"))
+        let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+        let (next, overflowB) =
+          negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+        guard !overflowA, !overflowB else { return nil }
+        value = next
+      }
+      return value
+    }
   }
 
   private func wrongArity(_ command: String) -> RESPValue {
     .error("ERR wrong number of arguments for '\(command)' command")
   }
 
-  private func unknown(_ name: ByteBuffer, _ arguments: [ByteBuffer]) -> RESPValue {
+  private func unknown(_ name: ByteBuffer) -> RESPValue {
     let printable = String(name.string.prefix(64).filter { $0 != "\r" && $0 != "\n" })
     return .error("ERR unknown command '\(printable)', with args beginning with: ")
+  }
+}
+
+/// A command's arguments (every word after its name), read in place from the decoded array: no
+/// second array per command.
+private struct Arguments {
+  let words: [RESPValue]
+
+  var count: Int { words.count - 1 }
+  var isEmpty: Bool { words.count <= 1 }
+
+  /// The bytes of argument `index` (from 0); every word was checked to be a string.
+  subscript(index: Int) -> ByteBuffer { words[index + 1].bytes ?? ByteBuffer() }
+
+  /// How many arguments satisfy `predicate`.
+  func count(where predicate: (ByteBuffer) -> Bool) -> Int {
+    var matching = 0
+    for index in 0..<count where predicate(self[index]) { matching += 1 }
+    return matching
   }
 }
