@@ -41,15 +41,10 @@ public protocol ReadTransport: Transport {
   var isReading: Bool { get }
 }
 
-/// The write side of a transport, with a write buffer governed by water marks.
-public protocol WriteTransport: Transport {
-  /// Writes bytes: sent at once when possible, otherwise buffered and sent as the peer reads.
-  /// Never blocks. Writes after `close`, `abort` or `writeEOF` are ignored.
-  func write(_ data: ByteBuffer)
-
-  /// Writes several buffers, in order, in as few system calls as possible.
-  func write(contentsOf buffers: [ByteBuffer])
-
+/// What a transport that writes offers besides the writes themselves: half-closing, aborting
+/// and a write buffer governed by water marks. ``WriteTransport`` writes bytes over it; a codec
+/// layer of typed messages writes its messages over it.
+public protocol WriteControl: Transport {
   /// Closes the write side once the buffer has drained; reading goes on.
   func writeEOF()
 
@@ -68,6 +63,16 @@ public protocol WriteTransport: Transport {
   /// Sets the water marks (see ``WriteBufferLimits/init(high:low:)`` for the defaults) and
   /// pauses or resumes the protocol at once if the buffer now crosses them.
   func setWriteBufferLimits(high: Int?, low: Int?)
+}
+
+/// The write side of a transport, with a write buffer governed by water marks.
+public protocol WriteTransport: WriteControl {
+  /// Writes bytes: sent at once when possible, otherwise buffered and sent as the peer reads.
+  /// Never blocks. Writes after `close`, `abort` or `writeEOF` are ignored.
+  func write(_ data: ByteBuffer)
+
+  /// Writes several buffers, in order, in as few system calls as possible.
+  func write(contentsOf buffers: [ByteBuffer])
 }
 
 extension WriteTransport {
