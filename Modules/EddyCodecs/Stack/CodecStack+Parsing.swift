@@ -32,11 +32,14 @@ extension CodecStack {
     var usesTLS = false
     var below: (name: String, rank: Int)?
     for (index, part) in parts.enumerated() {
-      guard !part.isEmpty else { throw InvalidCodecStack(name: name, reason: .emptyLayer(position: index + 1)) }
+      guard !part.isEmpty else {
+        throw InvalidCodecStack(name: name, reason: .emptyLayer(position: index + 1))
+      }
       let pieces = part.split(separator: ":", omittingEmptySubsequences: false).map(LayerParameters.trimmed)
       let layerName = pieces[0]
       guard let rank = Self.rank(of: layerName) else {
-        throw InvalidCodecStack(name: name, reason: layerName == "raw" ? .rawNotAlone : .unknownLayer(layerName))
+        throw InvalidCodecStack(
+          name: name, reason: layerName == "raw" ? .rawNotAlone : .unknownLayer(layerName))
       }
       if parts[..<index].contains(where: { Self.layerName(of: $0) == layerName }) {
         throw InvalidCodecStack(name: name, reason: .repeatedLayer(layerName))
