@@ -82,7 +82,7 @@ let package = Package(
 
     // Tools
     tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor", "EddyAsync"]),
-    tool("loadgen", ["EddyLoadGen", "EddyReactor", "EddyTLS", "EddyTLSReactor"]),
+    tool("loadgen", ["EddyLoadGen", "EddyCodecs", "EddyReactor", "EddyTLS", "EddyTLSReactor"]),
 
     // Tests
     tests("EddyReactorTests", ["EddyReactor"]),

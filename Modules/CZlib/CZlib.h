@@ -5,8 +5,8 @@
 
 /* deflateInit2 and inflateInit2 are macros, which Swift cannot call; these wrappers can be. */
 
-static inline int czlib_deflateInit2(z_streamp stream, int level, int windowBits) {
-  return deflateInit2(stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
+static inline int czlib_deflateInit2(z_streamp stream, int level, int windowBits, int memLevel) {
+  return deflateInit2(stream, level, Z_DEFLATED, windowBits, memLevel, Z_DEFAULT_STRATEGY);
 }
 
 static inline int czlib_inflateInit2(z_streamp stream, int windowBits) {

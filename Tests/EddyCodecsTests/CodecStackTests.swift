@@ -18,14 +18,19 @@ import Testing
     #expect(line.layers == [.line(LineCodec(maxLength: 5))])
   }
 
-  @Test(arguments: ["", "gzip", "line,zlib", "zlib,,line", "raw,line", "LINE", "line,line"])
-  func invalidNamesListTheValidOnes(name: String) {
+  @Test(arguments: [
+    ("", InvalidCodecStack.Reason.empty),
+    ("gzip", .unknownLayer("gzip")),
+    ("line,zlib", .misplacedLayer(layer: "zlib", below: "line")),
+    ("zlib,,line", .emptyLayer(position: 2)),
+    ("raw,line", .rawNotAlone),
+    ("LINE", .unknownLayer("LINE")),
+    ("line,line", .repeatedLayer("line")),
+  ])
+  func invalidNamesSayWhatIsWrong(name: String, reason: InvalidCodecStack.Reason) {
     let error = #expect(throws: InvalidCodecStack.self) { try CodecStack(parsing: name) }
     #expect(error?.name == name)
-    #expect(
-      error?.description
-        == "unknown codec stack '\(name)'; valid stacks are: raw line length-prefix zlib zlib,line zlib,length-prefix"
-    )
+    #expect(error?.reason == reason)
   }
 
   @Test func rawWrapsNothing() throws {

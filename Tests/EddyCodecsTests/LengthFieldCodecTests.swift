@@ -51,7 +51,8 @@ import Testing
     #expect(try DecoderHarness.decode(codec, [wire]) == [wire])
     let stripping = LengthFieldCodec(lengthFieldLength: 3, lengthFieldOffset: 2)
     #expect(try DecoderHarness.decode(stripping, [wire]) == ["HELLO, WORLD"])
-    #expect(try encodeAll(stripping, [buffer([0xCA, 0xFE], "HELLO, WORLD")]) == wire)
+    #expect(try encodeAll(codec, [buffer([0xCA, 0xFE, 9, 9, 9], "HELLO, WORLD")]) == wire)
+    #expect(try encodeAll(stripping, ["HELLO, WORLD"]) == buffer([0, 0, 0, 0, 12], "HELLO, WORLD"))
   }
 
   @Test func headerBetweenFieldAndContent() throws {
@@ -139,8 +140,8 @@ import Testing
       }
         == .invalidFrame("a 256-byte payload does not fit a 1-byte length field"))
     #expect(
-      codecError { try encodeAll(LengthFieldCodec(lengthFieldOffset: 2), ["x"]) }
-        == .invalidFrame("a frame must start with the 2 bytes that precede the length field"))
+      codecError { try encodeAll(LengthFieldCodec(lengthFieldOffset: 2, initialBytesToStrip: 1), ["x"]) }
+        == .invalidFrame("a frame must start with the 5 header bytes that decoding keeps"))
     #expect(
       codecError { try encodeAll(LengthFieldCodec(lengthAdjustment: 3), ["x"]) }
         == .invalidFrame("a 1-byte payload does not fit a 4-byte length field"))

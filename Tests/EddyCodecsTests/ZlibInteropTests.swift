@@ -75,6 +75,31 @@ struct ZlibInteropTests {
     #expect(remaining.isEmpty)
   }
 
+  @Test(arguments: [ZlibFormat.zlib, .gzip, .deflate], [Int32(9), 12])
+  func pythonDecodesOurSmallWindowsAndFinishedStreams(format: ZlibFormat, window: Int32) throws {
+    var encoder = ZlibEncoder(options: ZlibOptions(format: format, level: 1, window: window, memoryLevel: 1))
+    var wire = ByteBuffer()
+    for message in Self.messages { try encoder.encode(message, into: &wire) }
+    try encoder.encodeEnd(into: &wire)
+    let script = """
+      import sys, zlib
+      data = open(sys.argv[1], 'rb').read()
+      d = zlib.decompressobj(int(sys.argv[2]))
+      out = d.decompress(data)
+      assert d.eof and not d.unused_data
+      print(out.hex())
+      """
+    let bits =
+      switch format {
+      case .zlib: Int(window)
+      case .deflate: -Int(window)
+      case .gzip: Int(window) + 16
+      }
+    let output = try runPython(script, input: wire, arguments: [String(bits)])
+    let whole = Self.messages.reduce(into: ByteBuffer()) { $0.writeBuffer($1) }
+    #expect(ByteBuffer(bytes: Self.bytes(fromHex: Substring(output.filter { !$0.isNewline }))) == whole)
+  }
+
   private static func windowBits(_ format: ZlibFormat) -> Int {
     switch format {
     case .zlib: 15

@@ -45,6 +45,30 @@ import Testing
     }
   }
 
+  @Test func stacksWithKeysAreAcceptedAndBadOnesNamed() throws {
+    var configuration = base
+    configuration.codec = "zlib:level=1,length-prefix:width=2"
+    try configuration.validate()
+    configuration.codec = "length-prefix:endian=middle"
+    #expect(
+      throws: LoadConfigurationError.unknownCodec(
+        "--codec: bad value 'middle' for key 'endian' in layer 'length-prefix' (expected big or little)")
+    ) {
+      try configuration.validate()
+    }
+  }
+
+  @Test func aTLSLayerNeedsATLSConfiguration() {
+    var configuration = base
+    configuration.codec = "tls,line"
+    #expect {
+      try configuration.validate()
+    } throws: { error in
+      guard case .unknownCodec(let reason) = error as? LoadConfigurationError else { return false }
+      return reason.contains("layer 'tls' needs a TLS client configuration")
+    }
+  }
+
   @Test func rampParsesAndCountsSteps() throws {
     let ramp = try LoadRamp(parsing: "4,1.5")
     #expect(ramp.stepConnections == 4)

@@ -118,7 +118,43 @@ import Testing
 
   @Test func unknownCodecIsAUsageError() async throws {
     let (status, _, process) = try await runLoadgen(["9", "--codec", "gzip"])
-    #expect(status != 0)
-    #expect(process.standardError.contains("unknown codec stack 'gzip'"))
+    #expect(status == 2)
+    #expect(process.standardError.contains("--codec: unknown layer 'gzip'"))
+  }
+
+  @Test(arguments: [
+    ("length-prefix:widht=2", "--codec: unknown key 'widht' in layer 'length-prefix' (keys: width, endian,"),
+    ("zlib:level=11,line", "--codec: bad value '11' for key 'level' in layer 'zlib'"),
+    ("line,tls", "--codec: layer 'tls' must be the lowest"),
+  ])
+  func badStacksExitTwoNamingTheOffendingPart(stack: String, message: String) async throws {
+    let (status, _, process) = try await runLoadgen(["9", "--codec", stack])
+    #expect(status == 2)
+    #expect(process.standardError.contains(message), "\(process.standardError)")
+    let server = try ChildProcess(Self.echoServer, ["--port", "0", "--codec", stack])
+    #expect(await server.wait(seconds: 10) == 2)
+    #expect(server.standardError.contains(message), "\(server.standardError)")
+  }
+
+  @Test func echoServerRefusesATLSLayerWithoutACertificate() async throws {
+    let server = try ChildProcess(Self.echoServer, ["--port", "0", "--codec", "tls,line"])
+    #expect(await server.wait(seconds: 10) == 2)
+    #expect(server.standardError.contains("--codec: layer 'tls' needs --tls-cert and --tls-key"))
+  }
+
+  @Test func stacksWithKeysCarryTheLoad() async throws {
+    for stack in ["length-prefix:width=2:endian=little", "zlib:format=gzip:level=1,line:delimiter=crlf"] {
+      let server = try ChildProcess(Self.echoServer, ["--port", "0", "--codec", stack])
+      let line = try #require(await server.line(startingWith: "listening on "))
+      let port = try #require(listeningPort(in: line))
+      let (status, json, process) = try await runLoadgen([
+        "\(port)", "--codec", stack, "--requests", "300", "--connections", "2", "--verify", "--json",
+        "--quiet",
+      ])
+      #expect(status == 0, "\(stack): \(process.standardError)")
+      #expect(json?["received"] as? Int == 300, "\(stack)")
+      server.signal(SIGTERM)
+      #expect(await server.wait(seconds: 10) == 0)
+    }
   }
 }

@@ -188,6 +188,50 @@ def check_every_stack_round_trips():
             assert server.stop() == 0, f"{stack}: exit status"
 
 
+def check_stacks_with_parameters_round_trip():
+    """Stacks with keys, framed here with Python's struct and zlib as the contract describes them."""
+    def gzip_line():
+        compress = zlib.compressobj(1, zlib.DEFLATED, 31)
+        decompress = zlib.decompressobj(31)
+        return (lambda ms: compress.compress(b"".join(m + b"\n" for m in ms)) + compress.flush(zlib.Z_SYNC_FLUSH),
+                lambda data: decompress.decompress(data), b"\n")
+    cases = {
+        "line:delimiter=crlf": (lambda ms: b"".join(m + b"\r\n" for m in ms), lambda data: data, b"\r\n"),
+        "line:delimiter=0x7c7c": (lambda ms: b"".join(m + b"||" for m in ms), lambda data: data, b"||"),
+        "zlib:format=gzip:level=1,line": gzip_line(),
+        "length-prefix:width=2:endian=little": (
+            lambda ms: b"".join(struct.pack("<H", len(m)) + m for m in ms), lambda data: data, None),
+    }
+    for stack, (encode, inflate, delimiter) in cases.items():
+        server = Server("--codec", stack)
+        try:
+            sock = server.connect()
+            messages = [b"hello", b"with\ra carriage return" if delimiter != b"\n" else b"plain", b"z" * 3000]
+            sock.sendall(encode(messages))
+            pending, received = b"", []
+            while len(received) < len(messages):
+                data = sock.recv(65536)
+                assert data, f"{stack}: the server closed early"
+                pending += inflate(data)
+                while True:
+                    if delimiter is not None:
+                        end = pending.find(delimiter)
+                        if end < 0:
+                            break
+                        received.append(pending[:end])
+                        pending = pending[end + len(delimiter):]
+                    else:
+                        if len(pending) < 2 or len(pending) < 2 + struct.unpack("<H", pending[:2])[0]:
+                            break
+                        length = struct.unpack("<H", pending[:2])[0]
+                        received.append(pending[2:2 + length])
+                        pending = pending[2 + length:]
+            assert received == messages, f"{stack}: echoed {received!r}"
+            sock.close()
+        finally:
+            assert server.stop() == 0, f"{stack}: exit status"
+
+
 def check_zlib_stream_round_trips():
     server = Server("--codec", "zlib")
     try:
@@ -330,6 +374,18 @@ def check_loadgen_over_tls():
         assert rogue.returncode != 0 and "verification failed" in rogue.stderr, rogue.stderr
     finally:
         assert server.stop() == 0
+    # A tls layer named first in --codec means what --tls (and --tls-cert) mean.
+    server = Server("--codec", "tls,zlib,line", "--tls-cert", os.path.join(certs, "server.pem"),
+                    "--tls-key", os.path.join(certs, "server.key"))
+    try:
+        named = subprocess.run([LOADGEN, str(server.port), "--codec", "tls,zlib,line", "--connections", "2",
+                                "--tls-server-name", "localhost", "--tls-ca", os.path.join(certs, "ca.pem"),
+                                "--requests", "500", "--verify", "--json", "--quiet"],
+                               capture_output=True, text=True, timeout=60)
+        assert named.returncode == 0, f"loadgen --codec tls,zlib,line failed: {named.stderr}"
+        assert '"received":500' in named.stdout.strip().splitlines()[-1], named.stdout
+    finally:
+        assert server.stop() == 0
 
 
 def check_async_echo_on_every_stack():
@@ -356,6 +412,7 @@ CHECKS = [
     check_loadgen_over_tls,
     check_tls_under_every_stack,
     check_every_stack_round_trips,
+    check_stacks_with_parameters_round_trip,
     check_zlib_stream_round_trips,
     check_hostile_input,
     check_frame_of_exactly_max_is_accepted,

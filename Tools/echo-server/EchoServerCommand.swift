@@ -31,16 +31,29 @@ struct EchoServerCommand: ParsableCommand {
   var unix: String?
 
   @Option(
-    help: "Codec stack from the wire upward: raw, line, length-prefix, zlib, zlib,line, zlib,length-prefix.")
+    help: ArgumentHelp(
+      "Codec stack from the wire upward, layers joined by commas, each NAME[:KEY=VALUE...]; raw: none.",
+      discussion: """
+        Layers, lowest first: tls (no keys; needs --tls-cert and --tls-key), zlib (format=zlib|gzip|raw, \
+        level=0..9, window=9..15, memory=1..9, max-ratio=N), then one of line \
+        (delimiter=lf|crlf|nul|0xHH..., max=BYTES) or length-prefix (width=1|2|3|4|8, endian=big|little, \
+        offset=N, adjust=N, strip=N|header, max=BYTES). Examples: line:delimiter=crlf, \
+        zlib:format=gzip:level=1,line, length-prefix:width=2:endian=little, tls,line.
+        """,
+      valueName: "stack"))
   var codec = "raw"
 
   @Option(help: "Event loops to spread connections over.")
   var loops = 1
 
-  @Option(name: .customLong("max-frame"), help: "Largest frame accepted, in bytes.")
+  @Option(
+    name: .customLong("max-frame"),
+    help: "Largest frame accepted, in bytes: the default max of length-prefix.")
   var maxFrame = 16 * 1024 * 1024
 
-  @Option(name: .customLong("tls-cert"), help: "Serve TLS with this PEM certificate chain (needs --tls-key).")
+  @Option(
+    name: .customLong("tls-cert"),
+    help: "Serve TLS (a tls layer first in --codec) with this PEM certificate chain (needs --tls-key).")
   var tlsCertificate: String?
 
   @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
@@ -55,20 +68,33 @@ struct EchoServerCommand: ParsableCommand {
     guard (tlsCertificate == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
     }
+    let stack = try stack()
+    guard !stack.usesTLS || tlsCertificate != nil else {
+      throw usageFailure("--codec: layer 'tls' needs --tls-cert and --tls-key")
+    }
     guard !(asyncEcho && tlsCertificate != nil) else { throw ValidationError("--async does not serve TLS") }
-    _ = try stack()
   }
 
-  /// The codec stack named by `--codec`, with `--max-frame` applied.
+  /// The codec stack named by `--codec`, with `--max-frame` applied; a stack that does not parse
+  /// ends the command with status 2.
   func stack() throws -> CodecStack {
     do {
       return try CodecStack(parsing: codec, maxFrameLength: maxFrame)
     } catch {
-      throw ValidationError(error.description)
+      throw usageFailure("--codec: \(error)")
     }
   }
 
-  /// Echo under the codec stack, under TLS when a certificate was given.
+  /// Reports a usage error on standard error; the returned exit code (2) ends the command.
+  func usageFailure(_ message: String) -> ExitCode {
+    fflush(nil)
+    var line = "echo-server: \(message)\n"
+    line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    return ExitCode(2)
+  }
+
+  /// Echo under the codec stack, under TLS when a certificate was given (whether or not the
+  /// stack names `tls`: the certificate alone means TLS, as it always has).
   func protocolFactory(_ stack: CodecStack) throws -> @Sendable () -> any StreamProtocol {
     guard let tlsCertificate, let tlsKey else { return { stack.wrap(EchoProtocol()) } }
     let context = try TLSContext(.server(certificatePath: tlsCertificate, keyPath: tlsKey, timer: .eventLoop))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EddyCodecs
 import EddyLoadGen
 import EddyTLS
 import EddyTLSReactor
@@ -65,11 +66,20 @@ struct LoadgenCommand: AsyncParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Codec stack from the wire upward: raw, line, length-prefix, zlib, zlib,line, zlib,length-prefix.",
+      "Codec stack from the wire upward, layers joined by commas, each NAME[:KEY=VALUE...]; raw: none.",
+      discussion: """
+        Layers, lowest first: tls (no keys; as --tls), zlib (format=zlib|gzip|raw, level=0..9, \
+        window=9..15, memory=1..9, max-ratio=N), then one of line (delimiter=lf|crlf|nul|0xHH..., \
+        max=BYTES) or length-prefix (width=1|2|3|4|8, endian=big|little, offset=N, adjust=N, \
+        strip=N|header, max=BYTES). Examples: line:delimiter=crlf, zlib:format=gzip:level=1,line, \
+        length-prefix:width=2:endian=little, tls,line.
+        """,
       valueName: "stack"))
   var codec = "raw"
 
-  @Option(name: .customLong("max-frame"), help: ArgumentHelp("Largest frame accepted.", valueName: "bytes"))
+  @Option(
+    name: .customLong("max-frame"),
+    help: ArgumentHelp("Largest frame accepted: the default max of length-prefix.", valueName: "bytes"))
   var maxFrame = 16 * 1024 * 1024
 
   @Flag(help: "Check every echoed byte against what was sent.")
@@ -116,7 +126,7 @@ struct LoadgenCommand: AsyncParsableCommand {
   @Flag(help: "No progress lines (and, with --json, no summary).")
   var quiet = false
 
-  @Flag(help: "Run TLS under the codec stack.")
+  @Flag(help: "Run TLS under the codec stack (as a tls layer first in --codec).")
   var tls = false
 
   @Option(
@@ -135,6 +145,7 @@ struct LoadgenCommand: AsyncParsableCommand {
     do {
       _ = try makeConfiguration()
     } catch let error as LoadConfigurationError {
+      if case .unknownCodec(let reason) = error { throw usageFailure(reason) }
       throw ValidationError(error.description)
     }
     if let findRate, findRate <= 0 { throw ValidationError("--find-rate must be positive") }
@@ -267,17 +278,27 @@ struct LoadgenCommand: AsyncParsableCommand {
       configuration.scenario = parsed
     }
     configuration.ramp = try ramp.map { try LoadRamp(parsing: $0) }
-    configuration.tls = try makeTLS(configuration.target)
+    configuration.tls = try makeTLS(configuration.target, named: try stack().usesTLS)
     if findRate != nil { configuration.duration = .seconds(2) }
     try configuration.validate()
     return configuration
   }
 
-  /// The TLS client `--tls` asks for; the server name defaults to the target's host.
-  private func makeTLS(_ target: LoadTarget) throws -> LoadTLS? {
-    guard tls else {
+  /// The codec stack `--codec` names (the generator parses it again, with the same parser).
+  private func stack() throws(LoadConfigurationError) -> CodecStack {
+    do {
+      return try CodecStack(parsing: codec, maxFrameLength: maxFrame)
+    } catch {
+      throw .unknownCodec("--codec: \(error)")
+    }
+  }
+
+  /// The TLS client `--tls` (or a `tls` layer in `--codec`, `named`) asks for; the server name
+  /// defaults to the target's host.
+  private func makeTLS(_ target: LoadTarget, named: Bool) throws -> LoadTLS? {
+    guard tls || named else {
       if tlsCA != nil || tlsInsecure || tlsServerName != nil {
-        throw ValidationError("--tls-ca, --tls-insecure and --tls-server-name need --tls")
+        throw ValidationError("--tls-ca, --tls-insecure and --tls-server-name need --tls (or tls in --codec)")
       }
       return nil
     }
@@ -313,6 +334,13 @@ struct LoadgenCommand: AsyncParsableCommand {
     }
     guard !bytes.isEmpty else { throw ValidationError("--payload-file \(path) is empty") }
     return bytes
+  }
+
+  /// Reports a usage error on standard error; the returned exit code (2) ends the command.
+  private func usageFailure(_ message: String) -> ExitCode {
+    fflush(nil)
+    ProgressLine.toStandardError("loadgen: \(message)\n")
+    return ExitCode(2)
   }
 
   /// Reports `message` on standard error and ends with status 1.

@@ -10,8 +10,11 @@ import EddyProtocols
 /// ``initialBytesToStrip`` bytes of the frame (by default the whole header) and hands up the
 /// rest as a slice of the received bytes. Zero-length payloads are valid.
 ///
-/// Encoding writes the frame's first `lengthFieldOffset` bytes, the length field, then the rest
-/// of the frame as the payload; with the default stripping, decoding hands back the payload.
+/// Encoding is the inverse of decoding, so that what an encoder writes its decoder hands back:
+/// the frame given is what decoding hands up. The bytes decoding strips are written as zeros,
+/// except the length field, which is always computed; when fewer bytes than the header are
+/// stripped, the frame starts with the header bytes decoding keeps, and the encoder writes the
+/// length field over the ones that fall in it.
 public struct LengthFieldCodec: FrameDecoder, FrameEncoder, Sendable, Equatable {
   /// The default maximum payload length: 16 MiB.
   public static let defaultMaxFrameLength = 16 * 1024 * 1024
@@ -86,13 +89,15 @@ public struct LengthFieldCodec: FrameDecoder, FrameEncoder, Sendable, Equatable 
     return buffer.readSlice(length: frameLength - initialBytesToStrip)
   }
 
-  /// Appends the frame's leading bytes, the length field and the payload.
+  /// Appends the whole frame whose decoding is `frame`: the stripped bytes (zeros, and the
+  /// length field), then `frame` with the length field written over any of its bytes it covers.
   public mutating func encode(_ frame: ByteBuffer, into buffer: inout ByteBuffer) throws(CodecError) {
-    guard frame.readableBytes >= lengthFieldOffset else {
-      throw .invalidFrame(
-        "a frame must start with the \(lengthFieldOffset) bytes that precede the length field")
+    let keptHeader = Swift.max(0, headerLength - initialBytesToStrip)
+    guard frame.readableBytes >= keptHeader else {
+      throw .invalidFrame("a frame must start with the \(keptHeader) header bytes that decoding keeps")
     }
-    let payloadLength = frame.readableBytes - lengthFieldOffset
+    let strippedPayload = Swift.max(0, initialBytesToStrip - headerLength)
+    let payloadLength = strippedPayload + frame.readableBytes - keptHeader
     guard payloadLength <= maxFrameLength else {
       throw .frameTooLarge(length: UInt64(payloadLength), maxLength: maxFrameLength)
     }
@@ -102,10 +107,14 @@ public struct LengthFieldCodec: FrameDecoder, FrameEncoder, Sendable, Equatable 
         "a \(payloadLength)-byte payload does not fit a \(lengthFieldLength)-byte length field")
     }
     buffer.reserveCapacity(minimumWritableBytes: headerLength + payloadLength)
-    if let leading = frame.getSlice(at: 0, length: lengthFieldOffset) { buffer.writeBuffer(leading) }
+    for position in 0..<lengthFieldOffset {
+      let kept = position - initialBytesToStrip
+      buffer.writeInteger(kept >= 0 ? frame.getByte(at: kept) ?? 0 : 0)
+    }
     writeLengthField(UInt64(fieldValue), into: &buffer)
-    if let payload = frame.getSlice(at: lengthFieldOffset, length: payloadLength) {
-      buffer.writeBuffer(payload)
+    for _ in 0..<strippedPayload { buffer.writeInteger(UInt8(0)) }
+    if let rest = frame.getSlice(at: keptHeader, length: frame.readableBytes - keptHeader) {
+      buffer.writeBuffer(rest)
     }
   }
 

@@ -3,8 +3,10 @@ import EddyProtocols
 /// A stack of codec layers, named from the wire upward, that wraps an application protocol so
 /// the same stack can serve any transport: `protocolFactory: { stack.wrap(MyApp()) }`.
 ///
-/// The names are those of the command-line tools: `raw` (no layer), `line`, `length-prefix`,
-/// `zlib`, `zlib,line` and `zlib,length-prefix`.
+/// The names are those of the command-line tools (``init(parsing:maxFrameLength:maxLineLength:zlib:)``):
+/// layers from the wire upward, each with its settings, such as `zlib:level=1,line`; `raw` is no
+/// layer. A `tls` layer is only marked (``usesTLS``): TLS lives in EddyTLS, so whoever builds the
+/// connection puts a TLS layer under the layers ``wrap(_:)`` builds.
 public struct CodecStack: Sendable, Equatable, CustomStringConvertible {
   /// One layer of a stack.
   public enum Layer: Sendable, Equatable, CustomStringConvertible {
@@ -15,8 +17,14 @@ public struct CodecStack: Sendable, Equatable, CustomStringConvertible {
     /// One compressed stream in each direction, sync-flushed after every write.
     case zlib(ZlibOptions)
 
-    /// The layer's name in a stack name.
+    /// The layer in a stack name: its name, then each setting that differs from the default as
+    /// `:KEY=VALUE`, such as `length-prefix:width=2`.
     public var description: String {
+      ([name] + keyParts).joined(separator: ":")
+    }
+
+    /// The layer's name alone: `line`, `length-prefix` or `zlib`.
+    public var name: String {
       switch self {
       case .line: "line"
       case .lengthPrefix: "length-prefix"
@@ -38,24 +46,31 @@ public struct CodecStack: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  /// The stack names the command-line tools accept.
+  /// The stack names without settings and without TLS, each layer at its defaults.
   public static let validNames = ["raw", "line", "length-prefix", "zlib", "zlib,line", "zlib,length-prefix"]
 
-  /// The layers, from the wire upward; empty for `raw`.
+  /// The codec layers, from the wire upward; empty for `raw` (and for `tls` alone).
   public let layers: [Layer]
+  /// True when the stack names `tls` as its lowest layer: the connection is to run TLS under
+  /// ``layers``. The stack does not build that layer; the tools do, from their `--tls…` options.
+  public let usesTLS: Bool
 
-  /// Creates a stack of the given layers, from the wire upward.
-  public init(layers: [Layer]) {
+  /// Creates a stack of the given layers, from the wire upward, over TLS when `usesTLS`.
+  public init(layers: [Layer], usesTLS: Bool = false) {
     self.layers = layers
+    self.usesTLS = usesTLS
   }
 
-  /// The stack's name: its layer names from the wire upward, or `raw`.
+  /// The stack's name, which parses back to the same stack: `tls` first when ``usesTLS``, then
+  /// each layer with its settings, from the wire upward; `raw` when there is no layer at all.
   public var description: String {
-    layers.isEmpty ? "raw" : layers.map(\.description).joined(separator: ",")
+    let names = (usesTLS ? ["tls"] : []) + layers.map(\.description)
+    return names.isEmpty ? "raw" : names.joined(separator: ",")
   }
 
-  /// Builds the stack's layers over `top` and returns the bottom-most protocol, the one to give
-  /// a transport; `raw` returns `top` itself. Each call builds fresh layers.
+  /// Builds the stack's codec layers over `top` and returns the bottom-most protocol, the one to
+  /// give a transport (or the TLS layer, when ``usesTLS``); with no codec layer it returns `top`
+  /// itself. Each call builds fresh layers.
   public func wrap(_ top: any StreamProtocol) -> any StreamProtocol {
     layers.reversed().reduce(top) { upper, layer in layer.makeLayer(above: upper) }
   }

@@ -10,9 +10,10 @@ import EddyProtocols
 /// inside a block is a truncated frame. Bytes after the end of the stream are corrupt.
 ///
 /// The output chunk reuses one buffer whenever the layer above has let go of the previous chunk.
-/// Copies of a decoder share one stream.
+/// Each copy of a decoder decodes on its own: the zlib state is created on first use, and a copy
+/// that shares it with another takes its own copy before going on.
 public struct ZlibDecoder: FrameDecoder {
-  private let stream: ZlibStream
+  private var stream: OwnedZlibStream
   private let limit: DecompressionLimit
   private let chunkSize: Int
   private var output = ByteBuffer()
@@ -25,7 +26,7 @@ public struct ZlibDecoder: FrameDecoder {
 
   /// Creates a decoder for the options' format, limits and chunk size.
   public init(options: ZlibOptions = ZlibOptions()) {
-    stream = ZlibStream(direction: .decompress, format: options.format, level: options.level)
+    stream = OwnedZlibStream(direction: .decompress, options: options)
     limit = options.limit
     chunkSize = options.outputChunkSize
   }
@@ -46,11 +47,11 @@ public struct ZlibDecoder: FrameDecoder {
       batchOutput = 0
       return nil
     }
-    try stream.checkUsable()
-    let (status, consumed) = inflate(buffer)
+    let stream = try stream.unique()
+    let (status, consumed) = inflate(buffer, stream)
     buffer.moveReaderIndex(forwardBy: consumed)
-    try check(status)
-    try account(consumed: consumed)
+    try check(status, stream)
+    try account(consumed: consumed, stream)
     if streamEnded && !buffer.isEmpty {
       throw .corruptStream("\(buffer.readableBytes) bytes after the end of the stream")
     }
@@ -71,13 +72,13 @@ public struct ZlibDecoder: FrameDecoder {
     return nil
   }
 
-  /// Frees the zlib state.
+  /// Frees the zlib state (unless a copy still shares it).
   public mutating func release() {
-    stream.end()
+    stream.release()
   }
 
   /// Runs inflate over `input` into a fresh chunk of ``output``, block by block.
-  private mutating func inflate(_ input: ByteBuffer) -> (status: Int32, consumed: Int) {
+  private mutating func inflate(_ input: ByteBuffer, _ stream: ZlibStream) -> (status: Int32, consumed: Int) {
     let state = stream.state
     let chunkSize = chunkSize
     var status = Z_OK
@@ -105,7 +106,7 @@ public struct ZlibDecoder: FrameDecoder {
     return (status, consumed)
   }
 
-  private mutating func check(_ status: Int32) throws(CodecError) {
+  private mutating func check(_ status: Int32, _ stream: ZlibStream) throws(CodecError) {
     switch status {
     case Z_OK, Z_BUF_ERROR:
       break
@@ -122,7 +123,7 @@ public struct ZlibDecoder: FrameDecoder {
     }
   }
 
-  private mutating func account(consumed: Int) throws(CodecError) {
+  private mutating func account(consumed: Int, _ stream: ZlibStream) throws(CodecError) {
     let atBoundary = stream.state.pointee.data_type & 128 != 0
     inputSinceBoundary = atBoundary || streamEnded ? 0 : inputSinceBoundary + consumed
     totalInput += consumed

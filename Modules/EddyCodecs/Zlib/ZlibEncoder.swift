@@ -4,14 +4,15 @@ import EddyProtocols
 /// Compresses a byte stream into one zlib, raw deflate or gzip stream, flushing after every
 /// write (`Z_SYNC_FLUSH`) so the peer can decompress each write as soon as it arrives.
 ///
-/// Copies of an encoder share one stream.
+/// Each copy of an encoder encodes on its own: the zlib state is created on first use, and a copy
+/// that shares it with another takes its own copy before going on.
 public struct ZlibEncoder: FrameEncoder {
-  private let stream: ZlibStream
+  private var stream: OwnedZlibStream
   private var finished = false
 
   /// Creates an encoder for the options' format and level.
   public init(options: ZlibOptions = ZlibOptions()) {
-    stream = ZlibStream(direction: .compress, format: options.format, level: options.level)
+    stream = OwnedZlibStream(direction: .compress, options: options)
   }
 
   /// Appends `frame` compressed and sync-flushed; an empty frame appends nothing.
@@ -28,14 +29,15 @@ public struct ZlibEncoder: FrameEncoder {
     try deflate(ByteBuffer(), flush: Z_FINISH, into: &buffer)
   }
 
-  /// Frees the zlib state.
+  /// Frees the zlib state (unless a copy still shares it).
   public mutating func release() {
-    stream.end()
+    stream.release()
   }
 
-  private func deflate(_ input: ByteBuffer, flush: Int32, into buffer: inout ByteBuffer) throws(CodecError) {
-    try stream.checkUsable()
-    let state = stream.state
+  private mutating func deflate(
+    _ input: ByteBuffer, flush: Int32, into buffer: inout ByteBuffer
+  ) throws(CodecError) {
+    let state = try stream.unique().state
     var status = Z_OK
     input.withUnsafeReadableBytes { bytes in
       state.pointee.next_in = UnsafeMutablePointer(mutating: bytes.bindMemory(to: Bytef.self).baseAddress)

@@ -7,12 +7,12 @@ public enum ZlibFormat: Sendable, Equatable {
   /// The gzip format (RFC 1952).
   case gzip
 
-  /// The `windowBits` argument that selects this format with a 32 KiB window.
-  var windowBits: Int32 {
+  /// The `windowBits` argument that selects this format with a window of `2^window` bytes.
+  func windowBits(window: Int32) -> Int32 {
     switch self {
-    case .zlib: 15
-    case .deflate: -15
-    case .gzip: 31
+    case .zlib: window
+    case .deflate: -window
+    case .gzip: window + 16
     }
   }
 }
@@ -55,6 +55,14 @@ public struct DecompressionLimit: Sendable, Equatable {
 public struct ZlibOptions: Sendable, Equatable {
   /// The default compression level, zlib's own default (6).
   public static let defaultLevel: Int32 = -1
+  /// The supported window sizes, as base-2 logarithms: 512 bytes to 32 KiB.
+  public static let windowRange: ClosedRange<Int32> = 9...15
+  /// The default window: 32 KiB, zlib's own default and the largest.
+  public static let defaultWindow: Int32 = 15
+  /// The supported memory levels of the compressor.
+  public static let memoryLevelRange: ClosedRange<Int32> = 1...9
+  /// The default memory level of the compressor, zlib's own default (8).
+  public static let defaultMemoryLevel: Int32 = 8
   /// The default size of each decompressed chunk handed up: 64 KiB.
   public static let defaultOutputChunkSize = 64 * 1024
 
@@ -62,22 +70,34 @@ public struct ZlibOptions: Sendable, Equatable {
   public var format: ZlibFormat
   /// The compression level: 0 (none) to 9 (best), or -1 for zlib's default.
   public var level: Int32
+  /// The base-2 logarithm of the history window, 9 (512 bytes) to 15 (32 KiB), the same in
+  /// both directions: a decoder refuses a stream compressed with a larger window.
+  public var window: Int32
+  /// How much memory the compressor uses for its state: 1 (least, slower) to 9 (most, fastest).
+  public var memoryLevel: Int32
   /// The limits on decompressed output.
   public var limit: DecompressionLimit
   /// The most decompressed bytes handed up at once.
   public var outputChunkSize: Int
 
-  /// Creates options; the defaults are the zlib format at the default level.
+  /// Creates options; the defaults are the zlib format at the default level, window and memory
+  /// level.
   public init(
     format: ZlibFormat = .zlib,
     level: Int32 = defaultLevel,
+    window: Int32 = defaultWindow,
+    memoryLevel: Int32 = defaultMemoryLevel,
     limit: DecompressionLimit = DecompressionLimit(),
     outputChunkSize: Int = defaultOutputChunkSize
   ) {
     precondition((-1...9).contains(level), "the compression level must be -1 or 0...9")
+    precondition(Self.windowRange.contains(window), "the window must be 9...15")
+    precondition(Self.memoryLevelRange.contains(memoryLevel), "the memory level must be 1...9")
     precondition(outputChunkSize > 0, "the output chunk size must be positive")
     self.format = format
     self.level = level
+    self.window = window
+    self.memoryLevel = memoryLevel
     self.limit = limit
     self.outputChunkSize = outputChunkSize
   }

@@ -2,6 +2,9 @@ import CZlib
 
 /// One zlib compression or decompression state, at a stable address as zlib requires, freed
 /// exactly once by ``end()`` (or when the object goes away).
+///
+/// A stream is a reference: the encoder and decoder that hold one copy it (``init(copying:)``)
+/// before they change it while another value shares it, so their copies stay independent.
 final class ZlibStream {
   enum Direction {
     case compress
@@ -14,16 +17,36 @@ final class ZlibStream {
   private let initFailure: Int32?
   private(set) var isEnded = false
 
-  init(direction: Direction, format: ZlibFormat, level: Int32) {
+  init(direction: Direction, options: ZlibOptions) {
     self.direction = direction
     state = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     state.initialize(to: z_stream())
+    let windowBits = options.format.windowBits(window: options.window)
     let status =
       switch direction {
-      case .compress: czlib_deflateInit2(state, level, format.windowBits)
-      case .decompress: czlib_inflateInit2(state, format.windowBits)
+      case .compress: czlib_deflateInit2(state, options.level, windowBits, options.memoryLevel)
+      case .decompress: czlib_inflateInit2(state, windowBits)
       }
     initFailure = status == Z_OK ? nil : status
+    isEnded = initFailure != nil
+  }
+
+  /// A stream in the same state as `other`, with its own zlib state from here on.
+  init(copying other: ZlibStream) {
+    direction = other.direction
+    state = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    state.initialize(to: z_stream())
+    if let failure = other.initFailure {
+      initFailure = failure
+    } else {
+      precondition(!other.isEnded, "a zlib stream was used after it was released")
+      let status =
+        switch direction {
+        case .compress: deflateCopy(state, other.state)
+        case .decompress: inflateCopy(state, other.state)
+        }
+      initFailure = status == Z_OK ? nil : status
+    }
     isEnded = initFailure != nil
   }
 

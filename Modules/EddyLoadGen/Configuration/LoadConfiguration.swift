@@ -19,9 +19,10 @@ public struct LoadConfiguration: Sendable {
   public var pipeline = 1
   /// The bytes of every message.
   public var payload: [UInt8] = LoadConfiguration.defaultPayload(size: 64)
-  /// The codec stack, from the wire upward (`raw`, `line`, `length-prefix`, `zlib`, …).
+  /// The codec stack, from the wire upward, in the grammar of `CodecStack(parsing:)`: `raw`,
+  /// `line`, `zlib:level=1,length-prefix:width=2`, …; a `tls` layer first needs ``tls``.
   public var codec = "raw"
-  /// The largest frame the codec stack accepts, in bytes.
+  /// The largest frame the codec stack accepts, in bytes: the default `max` of `length-prefix`.
   public var maxFrame = 16 * 1024 * 1024
   /// TLS under the codec stack, or nil for plain connections.
   public var tls: LoadTLS?
@@ -88,6 +89,9 @@ public struct LoadConfiguration: Sendable {
       try require(ramp.stepConnections >= 1 && ramp.stepDuration > .zero, "--ramp steps must be positive")
       try require(requests == nil, "--ramp runs for its steps: it cannot be used with --requests")
     }
-    _ = try MessageFraming(codec: codec, maxFrame: maxFrame, payload: payload)
+    let framing = try MessageFraming(codec: codec, maxFrame: maxFrame, payload: payload)
+    if framing.stack.usesTLS && tls == nil {
+      throw .unknownCodec("--codec: layer 'tls' needs a TLS client configuration (--tls and its options)")
+    }
   }
 }

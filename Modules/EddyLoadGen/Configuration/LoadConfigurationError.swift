@@ -4,7 +4,8 @@ public enum LoadConfigurationError: Error, Sendable, Equatable, CustomStringConv
   case invalidTarget(String)
   /// A setting is out of range or contradicts another; the text names it.
   case invalidSetting(String)
-  /// The codec stack is not one this build knows.
+  /// The `--codec` stack does not parse, or names `tls` without a TLS configuration; the text
+  /// names the option and the offending part.
   case unknownCodec(String)
 
   /// A one-line explanation.

@@ -22,16 +22,17 @@ struct MessageFraming: Sendable {
     do {
       stack = try CodecStack(parsing: codec, maxFrameLength: maxFrame)
     } catch {
-      throw .unknownCodec(error.description)
+      throw .unknownCodec("--codec: \(error)")
     }
     switch stack.layers.last {
     case .line(let codec):
-      guard !payload.contains(where: codec.delimiter.contains), payload.last != UInt8(ascii: "\r"),
+      let endsInCarriageReturn = codec.stripsCarriageReturn && payload.last == UInt8(ascii: "\r")
+      guard !payload.contains(where: codec.delimiter.contains), !endsInCarriageReturn,
         payload.count <= codec.maxLength
       else {
         throw .invalidSetting(
           "with --codec \(stack) a message must be one line of at most \(codec.maxLength) bytes: "
-            + "no newline in it and no carriage return at its end")
+            + "no delimiter byte in it and no carriage return at its end")
       }
     case .lengthPrefix(let codec):
       guard payload.count <= codec.maxFrameLength else {

@@ -52,13 +52,11 @@ enum LengthFieldDecoderFuzz {
       let frame = input.bytes(count: input.int(in: 0...300))
       do {
         try encoder.encode(ByteBuffer(bytes: frame), into: &wire)
-        payloads.append(Array(frame.dropFirst(codec.lengthFieldOffset)))
+        payloads.append(frame)
       } catch {
         let refused =
-          frame.count < codec.lengthFieldOffset
-          || frame.count - codec.lengthFieldOffset > codec.maxFrameLength
-          || codec.lengthFieldLength < 8
-            && frame.count - codec.lengthFieldOffset >= 1 << (8 * codec.lengthFieldLength)
+          frame.count > codec.maxFrameLength
+          || codec.lengthFieldLength < 8 && frame.count >= 1 << (8 * codec.lengthFieldLength)
         try require(refused, "encoding a \(frame.count)-byte frame failed: \(error)")
       }
     }
