@@ -94,6 +94,62 @@ import Testing
     }
   }
 
+  @Test func sigtermEndsTheRunWithItsReport() async throws {
+    try await withEchoServer { port in
+      let process = try ChildProcess(Self.loadgen, ["\(port)", "--duration", "60", "--json"])
+      #expect(await eventually(within: 20) { process.standardError.contains("msg/s") })
+      process.signal(SIGTERM)
+      #expect(await process.wait(seconds: 15) == 0)
+      let last = process.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+      #expect((object["sent"] as? Int ?? 0) > 0)
+    }
+  }
+
+  @Test(arguments: [
+    (["--duration", "nan"], "--duration: nan is not a number of seconds"),
+    (["--duration", "inf"], "--duration: inf is not a number of seconds"),
+    (["--duration", "1e300"], "--duration: must be at most"),
+    (["--warmup", "1e300"], "--warmup: must be at most"),
+    (["--connect-timeout", "1e300"], "--connect-timeout: must be at most"),
+    (["--connect-timeout", "0"], "--connect-timeout: must be more than"),
+    (["--rate", "1e-300"], "--rate: must be between"),
+    (["--rate", "1e300"], "--rate: must be between"),
+    (["--rate", "-5"], "--rate: the rate must be positive"),
+    (["--payload-size", "100000000000"], "--payload-size: must be between 1 and"),
+    (["--pipeline", "100000000"], "--pipeline: must be between 1 and 65536"),
+    (["--connections", "0"], "--connections: must be between"),
+    (["--requests", "-3"], "--requests: must be between"),
+    (["--find-rate", "-1"], "--find-rate: the p99 target must be"),
+  ])
+  func outOfRangeValuesExitTwoNamingTheOption(arguments: [String], message: String) async throws {
+    let (status, _, process) = try await runLoadgen(["9"] + arguments)
+    #expect(status == 2)
+    #expect(process.standardError.contains(message), "\(process.standardError)")
+  }
+
+  @Test func moreConnectionsThanTheHardDescriptorLimitAreRefusedUpFront() async throws {
+    let process = try ChildProcess(
+      "/bin/sh", ["-c", "ulimit -n 256 && ulimit -Hn 256 && exec \"$0\" 9 --connections 1000", Self.loadgen])
+    #expect(await process.wait(seconds: 30) == 2)
+    #expect(
+      process.standardError.contains(
+        "--connections: 1000 connections need 1064 descriptors, the hard limit is 256"),
+      "\(process.standardError)")
+  }
+
+  @Test func anUnwritableHistogramFileKeepsTheReportAndExitsOne() async throws {
+    try await withEchoServer { port in
+      let (status, json, process) = try await runLoadgen([
+        "\(port)", "--requests", "200", "--json", "--quiet", "--histogram-out", "/nonexistent/dir/h.txt",
+      ])
+      #expect(status == 1)
+      #expect(json?["sent"] as? Int == 200)
+      #expect(process.standardError.contains("--histogram-out: cannot write /nonexistent/dir/h.txt"))
+      #expect(!process.standardError.contains("USAGE"))
+    }
+  }
+
   @Test func unreachablePortExitsWithAMessage() async throws {
     let server = try CountingEchoServer()
     let port = server.server.port!

@@ -30,33 +30,44 @@ struct LoadgenCommand: AsyncParsableCommand {
   @Argument(help: "PORT, HOST:PORT, [IPV6]:PORT or unix:PATH.")
   var target: String
 
-  @Option(help: ArgumentHelp("Connections to open.", valueName: "n"))
+  @Option(
+    parsing: .unconditional, help: ArgumentHelp("Connections to open.", valueName: "n"))
   var connections = 16
 
-  @Option(help: ArgumentHelp("Event loops (threads); default: the number of cores.", valueName: "n"))
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Event loops (threads); default: the number of cores.", valueName: "n"))
   var loops: Int?
 
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Seconds of measured load (default 10; with --requests, a time limit).", valueName: "seconds"))
   var duration: Double?
 
-  @Option(help: ArgumentHelp("Messages to send in total, then stop.", valueName: "n"))
+  @Option(
+    parsing: .unconditional, help: ArgumentHelp("Messages to send in total, then stop.", valueName: "n"))
   var requests: Int?
 
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp("Seconds of load before measuring; nothing in them is counted.", valueName: "seconds"))
   var warmup: Double = 0
 
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Messages per second in total, on a fixed schedule (open loop).", valueName: "per-second"))
   var rate: Double?
 
-  @Option(help: ArgumentHelp("Messages outstanding per connection (closed loop; default 1).", valueName: "k"))
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Messages outstanding per connection (closed loop; default 1).", valueName: "k"))
   var pipeline: Int?
 
-  @Option(name: .customLong("payload-size"), help: ArgumentHelp("Bytes per message.", valueName: "bytes"))
+  @Option(
+    name: .customLong("payload-size"), parsing: .unconditional,
+    help: ArgumentHelp("Bytes per message.", valueName: "bytes"))
   var payloadSize = 64
 
   @Option(
@@ -78,7 +89,7 @@ struct LoadgenCommand: AsyncParsableCommand {
   var codec = "raw"
 
   @Option(
-    name: .customLong("max-frame"),
+    name: .customLong("max-frame"), parsing: .unconditional,
     help: ArgumentHelp("Largest frame accepted: the default max of length-prefix.", valueName: "bytes"))
   var maxFrame = 16 * 1024 * 1024
 
@@ -90,17 +101,17 @@ struct LoadgenCommand: AsyncParsableCommand {
   var mode = "echo"
 
   @Option(
-    name: .customLong("connect-rate"),
+    name: .customLong("connect-rate"), parsing: .unconditional,
     help: ArgumentHelp("New connections per second (default: all at once).", valueName: "per-second"))
   var connectRate: Double?
 
   @Option(
-    name: .customLong("connect-timeout"),
+    name: .customLong("connect-timeout"), parsing: .unconditional,
     help: ArgumentHelp("Seconds one connection attempt may take.", valueName: "seconds"))
   var connectTimeout: Double = 10
 
   @Option(
-    name: .customLong("find-rate"),
+    name: .customLong("find-rate"), parsing: .unconditional,
     help: ArgumentHelp(
       "Find the highest rate whose p99 stays under this many milliseconds.", valueName: "p99-ms"))
   var findRate: Double?
@@ -147,8 +158,9 @@ struct LoadgenCommand: AsyncParsableCommand {
     } catch let error as LoadConfigurationError {
       if case .unknownCodec(let reason) = error { throw usageFailure(reason) }
       throw ValidationError(error.description)
+    } catch let error as OptionValue.Refused {
+      throw usageFailure(error.description)
     }
-    if let findRate, findRate <= 0 { throw ValidationError("--find-rate must be positive") }
     if findRate != nil && (rate != nil || requests != nil || ramp != nil) {
       throw ValidationError("--find-rate chooses the rate itself: drop --rate, --requests and --ramp")
     }
@@ -215,12 +227,15 @@ struct LoadgenCommand: AsyncParsableCommand {
     try emit(best.report, extra: extra)
   }
 
-  /// Prints the summary and JSON, and writes the histogram file.
+  /// Prints the summary and JSON, then writes the histogram file: a file that cannot be
+  /// written ends the run with status 1 after the report, which is never lost.
   private func emit(_ report: LoadReport, extra: [(key: String, value: String)]) throws {
     if !(json && quiet) { print(report.summary) }
-    if let histogramOut { try writeHistogram(report, to: histogramOut) }
     if json { print(report.json(extra: extra)) }
     fflush(nil)
+    if let histogramOut, !writeHistogram(report, to: histogramOut) {
+      try fail("loadgen: --histogram-out: cannot write \(histogramOut): errno \(errno)")
+    }
   }
 
   private func checkOutcome(_ report: LoadReport, verifying: Bool) throws {
@@ -235,42 +250,51 @@ struct LoadgenCommand: AsyncParsableCommand {
     }
   }
 
-  private func writeHistogram(_ report: LoadReport, to path: String) throws {
+  /// Writes the percentile distribution to `path`; false when it cannot.
+  private func writeHistogram(_ report: LoadReport, to path: String) -> Bool {
     var text = ""
     report.latency.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
-    guard let file = fopen(path, "w") else { throw ValidationError("cannot write \(path): errno \(errno)") }
-    defer { fclose(file) }
-    fputs(text, file)
+    guard let file = fopen(path, "w") else { return false }
+    let written = fputs(text, file) >= 0
+    return fclose(file) == 0 && written
   }
 
   private func makeConfiguration() throws -> LoadConfiguration {
     var configuration = LoadConfiguration(target: try LoadTarget(parsing: target))
-    configuration.connections = connections
-    configuration.loops = loops ?? Self.coreCount
-    configuration.requests = requests
-    configuration.duration = duration.map(Self.seconds) ?? (requests == nil ? .seconds(10) : nil)
-    configuration.warmup = Self.seconds(warmup)
-    configuration.rate = rate
+    configuration.connections = try OptionValue.count(
+      connections, option: "connections", range: 1...1_000_000)
+    try DescriptorLimit.ensure(for: connections)
+    configuration.loops = try OptionValue.count(loops ?? Self.coreCount, option: "loops", range: 1...1024)
+    configuration.requests = try requests.map {
+      try OptionValue.count($0, option: "requests", range: 1...1_000_000_000_000)
+    }
+    configuration.duration =
+      try duration.map { try OptionValue.seconds($0, option: "duration", exclusive: true) }
+      ?? (requests == nil ? .seconds(10) : nil)
+    configuration.warmup = try OptionValue.seconds(warmup, option: "warmup")
+    configuration.rate = try rate.map { try OptionValue.rate($0, option: "rate", range: 0.001...100_000_000) }
     if rate != nil && pipeline != nil {
       throw ValidationError("--rate (open loop) and --pipeline (closed loop) exclude each other")
     }
-    configuration.pipeline = pipeline ?? 1
+    configuration.pipeline = try OptionValue.count(pipeline ?? 1, option: "pipeline", range: 1...65_536)
     if let payloadFile {
       configuration.payload = try Self.read(payloadFile)
     } else {
-      guard payloadSize >= 1 else { throw ValidationError("--payload-size must be at least 1") }
+      _ = try OptionValue.count(payloadSize, option: "payload-size", range: 1...(64 * 1024 * 1024))
       configuration.payload = LoadConfiguration.defaultPayload(size: payloadSize)
     }
     configuration.codec = codec
-    configuration.maxFrame = maxFrame
+    configuration.maxFrame = try OptionValue.count(maxFrame, option: "max-frame", range: 1...(1 << 30))
     configuration.verify = verify
     guard let parsedMode = LoadMode(rawValue: mode) else {
       throw ValidationError("--mode must be echo or sink")
     }
     configuration.mode = parsedMode
-    configuration.connectRate = connectRate
-    guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be positive") }
-    configuration.connectTimeout = Self.seconds(connectTimeout)
+    configuration.connectRate = try connectRate.map {
+      try OptionValue.rate($0, option: "connect-rate", range: 0.001...100_000_000)
+    }
+    configuration.connectTimeout = try OptionValue.seconds(
+      connectTimeout, option: "connect-timeout", exclusive: true)
     if let scenario {
       guard let parsed = LoadScenario(rawValue: scenario) else {
         throw ValidationError("--scenario must be slow-reader or half-close")
@@ -279,7 +303,13 @@ struct LoadgenCommand: AsyncParsableCommand {
     }
     configuration.ramp = try ramp.map { try LoadRamp(parsing: $0) }
     configuration.tls = try makeTLS(configuration.target, named: try stack().usesTLS)
-    if findRate != nil { configuration.duration = .seconds(2) }
+    if let findRate {
+      guard findRate.isFinite, findRate > 0, findRate <= 1_000_000 else {
+        throw OptionValue.Refused(
+          option: "find-rate", reason: "the p99 target must be between 0 and 1000000 ms")
+      }
+      configuration.duration = .seconds(2)
+    }
     try configuration.validate()
     return configuration
   }
@@ -312,10 +342,6 @@ struct LoadgenCommand: AsyncParsableCommand {
     } catch {
       throw ValidationError("--tls: \(error)")
     }
-  }
-
-  private static func seconds(_ value: Double) -> Duration {
-    .nanoseconds(Int64((value * 1e9).rounded()))
   }
 
   private static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
