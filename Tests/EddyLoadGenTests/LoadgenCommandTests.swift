@@ -192,6 +192,13 @@ import Testing
     #expect(server.standardError.contains(message), "\(server.standardError)")
   }
 
+  @Test(arguments: [["--port", "70000"], ["--port", "65536"], ["--port", "-1"], ["--loops", "0"]])
+  func echoServerRefusesValuesOutOfRangeWithExitTwo(arguments: [String]) async throws {
+    let server = try ChildProcess(Self.echoServer, arguments)
+    #expect(await server.wait(seconds: 10) == 2)
+    #expect(server.standardError.contains("\(arguments[0]): must be between"), "\(server.standardError)")
+  }
+
   @Test func echoServerRefusesATLSLayerWithoutACertificate() async throws {
     let server = try ChildProcess(Self.echoServer, ["--port", "0", "--codec", "tls,line"])
     #expect(await server.wait(seconds: 10) == 2)

@@ -27,6 +27,18 @@ final class OwnBufferProtocol: BufferedStreamProtocol {
 }
 
 @Suite struct TransportFeatureTests {
+  @Test(arguments: ["127.0.0.1", "localhost", "::1"])
+  func aPortOutOfRangeIsRefusedNotWrapped(host: String) async throws {
+    try await withLoop { loop in
+      for port in [65536, 70000, -1] {
+        #expect(throws: ListenError.self) {
+          let server = try loop.createServer(host: host, port: port) { ClosedStreamProtocol.shared }
+          server.close()
+        }
+      }
+    }
+  }
+
   @Test func aBufferedProtocolReceivesIntoItsOwnMemory() async throws {
     try await withLoop { loop in
       let received = ProbeLog()

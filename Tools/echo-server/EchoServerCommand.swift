@@ -24,7 +24,7 @@ struct EchoServerCommand: ParsableCommand {
   @Option(help: "Address to listen on.")
   var host = "127.0.0.1"
 
-  @Option(help: "Port to listen on (0: any free port).")
+  @Option(parsing: .unconditional, help: "Port to listen on (0: any free port).")
   var port = 0
 
   @Option(help: "Listen on this Unix-domain socket path instead of TCP.")
@@ -43,7 +43,7 @@ struct EchoServerCommand: ParsableCommand {
       valueName: "stack"))
   var codec = "raw"
 
-  @Option(help: "Event loops to spread connections over.")
+  @Option(parsing: .unconditional, help: "Event loops to spread connections over.")
   var loops = 1
 
   @Option(
@@ -63,8 +63,13 @@ struct EchoServerCommand: ParsableCommand {
   var asyncEcho = false
 
   func validate() throws {
-    guard loops >= 1 else { throw ValidationError("--loops must be at least 1") }
-    guard maxFrame >= 0 else { throw ValidationError("--max-frame must not be negative") }
+    guard (0...65535).contains(port) else {
+      throw usageFailure("--port: must be between 0 and 65535, not \(port)")
+    }
+    guard (1...1024).contains(loops) else {
+      throw usageFailure("--loops: must be between 1 and 1024, not \(loops)")
+    }
+    guard maxFrame >= 0 else { throw usageFailure("--max-frame: must not be negative") }
     guard (tlsCertificate == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
     }

@@ -16,6 +16,11 @@ enum Resolver {
   static func resolveNow(host: String, port: Int, passive: Bool = false) throws(ConnectError)
     -> [SocketAddress]
   {
+    // getaddrinfo would take "70000" as port 4464: a port out of range is refused, not wrapped.
+    guard (0...65535).contains(port) else {
+      throw .resolutionFailed(
+        host: host, code: EAI_SERVICE, message: "port \(port) is out of range (0 to 65535)")
+    }
     if let numeric = try? SocketAddress(ipAddress: host, port: port) { return [numeric] }
     var hints = addrinfo()
     hints.ai_socktype = Socket.streamType
