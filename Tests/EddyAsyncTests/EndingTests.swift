@@ -38,15 +38,7 @@ import Testing
       let connection = try await group.loops[1].connect(host: "127.0.0.1", port: server.port!)
       try await connection.write("unread")
       #expect(await eventually { server.connectionCount == 1 })
-      // SO_LINGER with a zero timeout turns the abort into a reset (RST) whatever the kernel holds.
-      try await group.loops[0].submit {
-        for recorder in peers.items {
-          guard let fd = recorder.transport?.fileDescriptor else { continue }
-          var linger = linger(l_onoff: 1, l_linger: 0)
-          setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
-        }
-        peers.abortAll()
-      }
+      try await group.loops[0].submit { peers.resetAll() }
       var iterator = connection.inbound.makeAsyncIterator()
       await #expect {
         while try await iterator.next() != nil {}
@@ -55,6 +47,44 @@ import Testing
       }
       #expect(try await iterator.next() == nil)
       await #expect(throws: SystemError.self) { try await connection.write("after reset") }
+    }
+  }
+
+  /// The reset ends both directions before it wakes anyone: a reader woken by it, then writing,
+  /// is refused with the same error. The reader resumes inline, inside the loop's
+  /// `connectionLost`, so the order is deterministic.
+  @Test func aReaderWokenByTheResetFindsWritesRefused() async throws {
+    try await withGroup(loops: 2) { group in
+      let log = PeerLog()
+      let peers = Made<Recorder>()
+      let server = try group.loops[0].createServer(host: "127.0.0.1", port: 0) {
+        peers.add(Recorder(log: log, startPaused: true))
+      }
+      defer { server.close() }
+      let connection = try await group.loops[1].connect(host: "127.0.0.1", port: server.port!)
+      #expect(await eventually { server.connectionCount == 1 })
+      // The inline executor runs the task here and now, until it waits for the inbound sequence
+      // (without the reader parked first, the test would check nothing).
+      let reader = Task(executorPreference: InlineExecutor()) {
+        () -> (read: (any Error)?, write: (any Error)?) in
+        var iterator = connection.inbound.makeAsyncIterator()
+        var readError: (any Error)?
+        do {
+          while try await iterator.next() != nil {}
+        } catch {
+          readError = error
+        }
+        do {
+          try await connection.write("after reset")
+          return (readError, nil)
+        } catch {
+          return (readError, error)
+        }
+      }
+      try await group.loops[0].submit { peers.resetAll() }
+      let outcome = await reader.value
+      #expect((outcome.read as? SystemError)?.errno == ECONNRESET)
+      #expect((outcome.write as? SystemError)?.errno == ECONNRESET)
     }
   }
 

@@ -126,6 +126,17 @@ extension ConnectionBuffers {
     }
   }
 
+  /// Ends the connection in both directions: later writes are refused with `writeError` (what
+  /// waits to be sent is dropped), and the inbound sequence ends after its buffered elements,
+  /// normally without `error`, else by throwing it. Both are recorded before any waiting task is
+  /// resumed, so a task woken by the end and then writing is refused, never silently queued.
+  func end(error: (any Error)?, writeError: any Error) {
+    let writers = outbound.withLock { $0.fail(writeError) }
+    let reader = inbound.withLock { $0.finish(error: error) }
+    for waiter in writers { waiter.resume(throwing: writeError) }
+    if let (waiter, poll) = reader { InboundQueue.resume(waiter, with: poll) }
+  }
+
   /// Queues a command behind every write issued before it.
   func enqueue(_ command: OutboundQueue<Sent>.Command, for owner: some LoopRequests) {
     if outbound.withLock({ $0.enqueue(command) }) { owner.requestDrain() }

@@ -61,13 +61,7 @@ final class StreamBridge: StreamProtocol {
 
   func connectionLost(_ error: (any Error)?) {
     transport = nil
-    if let (waiter, poll) = buffers.inbound.withLock({ $0.finish(error: error) }) {
-      InboundQueue.resume(waiter, with: poll)
-    }
-    let writeError = error ?? AsyncConnectionError.closed
-    for waiter in buffers.outbound.withLock({ $0.fail(writeError) }) {
-      waiter.resume(throwing: writeError)
-    }
+    buffers.end(error: error, writeError: error ?? AsyncConnectionError.closed)
   }
 
   func pauseWriting() {

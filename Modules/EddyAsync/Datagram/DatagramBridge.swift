@@ -39,10 +39,7 @@ final class DatagramBridge: DatagramProtocol {
 
   func connectionLost(_ error: (any Error)?) {
     transport = nil
-    if let (waiter, poll) = buffers.inbound.withLock({ $0.finish(error: error) }) {
-      InboundQueue.resume(waiter, with: poll)
-    }
-    buffers.failWriters(error ?? AsyncConnectionError.closed)
+    buffers.end(error: error, writeError: error ?? AsyncConnectionError.closed)
   }
 
   func pauseWriting() {

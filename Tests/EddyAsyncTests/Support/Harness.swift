@@ -95,3 +95,12 @@ final class SharedCounter: Sendable {
 
   func store(_ value: Int) { storage.store(value, ordering: .relaxed) }
 }
+
+/// A task executor that runs each job at once, on the thread that enqueues it. A task that
+/// prefers it runs up to its first suspension inside `Task.init`, and resumes inside the very
+/// call that resumed it, so a test sees the state its waker left at that moment.
+final class InlineExecutor: TaskExecutor {
+  func enqueue(_ job: consuming ExecutorJob) {
+    job.runSynchronously(on: asUnownedTaskExecutor())
+  }
+}

@@ -2,6 +2,12 @@ import EddyProtocols
 import EddyReactor
 import EddyTransports
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// What a callback-side peer saw, readable from the test's thread.
 final class PeerLog: Sendable {
   private struct State {
@@ -126,5 +132,16 @@ extension Made where Element == Recorder {
   /// Aborts every recorder's connection; call on the server loop's thread.
   func abortAll() {
     for recorder in items { recorder.transport?.abort() }
+  }
+
+  /// Aborts every recorder's connection with a reset: SO_LINGER with a zero timeout turns the
+  /// abort into an RST whatever the kernel holds. Call on the server loop's thread.
+  func resetAll() {
+    for recorder in items {
+      guard let fd = recorder.transport?.fileDescriptor else { continue }
+      var linger = linger(l_onoff: 1, l_linger: 0)
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+    }
+    abortAll()
   }
 }
