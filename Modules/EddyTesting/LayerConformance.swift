@@ -257,8 +257,7 @@ public enum LayerConformance {
       run()
     }
 
-    /// The client writes every message, half-closes when it can (closes otherwise) once the
-    /// echoes are back, and both ends finish.
+    /// The client writes every message, closes once the echoes are back, and both ends finish.
     func exchange() {
       clientWritesMessages()
       client.transport?.close()

@@ -65,13 +65,8 @@ import Testing
   /// peer reads, every byte arrives in order.
   @Test func slowPeerSuspendsTheWriter() async throws {
     try await withGroup(loops: 2) { group in
-      let log = PeerLog()
-      let peers = Made<Recorder>()
-      let server = try group.loops[0].createServer(host: "127.0.0.1", port: 0) {
-        peers.add(Recorder(log: log, startPaused: true))
-      }
+      let (connection, peers, log, server) = try await connectToUnreadingPeer(group)
       defer { server.close() }
-      let connection = try await group.loops[1].connect(host: "127.0.0.1", port: server.port!)
       let total = 64 * 1024 * 1024
       let chunk = 64 * 1024
       let written = SharedCounter()

@@ -69,13 +69,8 @@ import Testing
   /// Cancelling a writer suspended by a peer that does not read aborts the connection.
   @Test func cancellingASuspendedWriterAbortsTheConnection() async throws {
     try await withGroup(loops: 2) { group in
-      let log = PeerLog()
-      let peers = Made<Recorder>()
-      let server = try group.loops[0].createServer(host: "127.0.0.1", port: 0) {
-        peers.add(Recorder(log: log, startPaused: true))
-      }
+      let (connection, peers, log, server) = try await connectToUnreadingPeer(group)
       defer { server.close() }
-      let connection = try await group.loops[1].connect(host: "127.0.0.1", port: server.port!)
       let writer = Task {
         let chunk = patternBuffer(from: 0, count: 64 * 1024)
         for _ in 0..<4_096 { try await connection.write(chunk) }

@@ -29,13 +29,8 @@ import Testing
   /// A connection reset ends the sequence by throwing the error; the iterator then ends.
   @Test func aResetEndsTheSequenceWithItsError() async throws {
     try await withGroup(loops: 2) { group in
-      let log = PeerLog()
-      let peers = Made<Recorder>()
-      let server = try group.loops[0].createServer(host: "127.0.0.1", port: 0) {
-        peers.add(Recorder(log: log, startPaused: true))
-      }
+      let (connection, peers, _, server) = try await connectToUnreadingPeer(group)
       defer { server.close() }
-      let connection = try await group.loops[1].connect(host: "127.0.0.1", port: server.port!)
       try await connection.write("unread")
       #expect(await eventually { server.connectionCount == 1 })
       try await group.loops[0].submit { peers.resetAll() }
@@ -55,13 +50,8 @@ import Testing
   /// `connectionLost`, so the order is deterministic.
   @Test func aReaderWokenByTheResetFindsWritesRefused() async throws {
     try await withGroup(loops: 2) { group in
-      let log = PeerLog()
-      let peers = Made<Recorder>()
-      let server = try group.loops[0].createServer(host: "127.0.0.1", port: 0) {
-        peers.add(Recorder(log: log, startPaused: true))
-      }
+      let (connection, peers, _, server) = try await connectToUnreadingPeer(group)
       defer { server.close() }
-      let connection = try await group.loops[1].connect(host: "127.0.0.1", port: server.port!)
       #expect(await eventually { server.connectionCount == 1 })
       // The inline executor runs the task here and now, until it waits for the inbound sequence
       // (without the reader parked first, the test would check nothing).

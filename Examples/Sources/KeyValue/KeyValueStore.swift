@@ -98,12 +98,13 @@ public final class KeyValueStore {
     var onlyIfPresent = false
     var index = 2
     while index < arguments.count {
-      switch CommandName(arguments[index]) {
+      let option = CommandName(arguments[index])
+      switch option {
       case .ex?, .px?:
         guard index + 1 < arguments.count, let amount = Self.integer(arguments[index + 1]), amount > 0 else {
           return .error("ERR invalid expire time in 'set' command")
         }
-        let unit: Duration = CommandName(arguments[index]) == .ex ? .seconds(1) : .milliseconds(1)
+        let unit: Duration = option == .ex ? .seconds(1) : .milliseconds(1)
         expiresAt = now() + unit * amount
         index += 2
       case .nx?:

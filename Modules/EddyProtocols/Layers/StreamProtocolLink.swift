@@ -20,9 +20,6 @@ public struct StreamProtocolLink {
     self.buffered = target as? any BufferedStreamProtocol
   }
 
-  /// True once ``detach()`` was called.
-  public var isDetached: Bool { target is ClosedStreamProtocol }
-
   /// Links another protocol; later callbacks go to it.
   public mutating func set(_ newTarget: any StreamProtocol) {
     self = StreamProtocolLink(newTarget)

@@ -1,3 +1,4 @@
+import EddyAsync
 import EddyProtocols
 import EddyReactor
 import EddyTransports
@@ -143,5 +144,25 @@ extension Made where Element == Recorder {
       setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
     }
     abortAll()
+  }
+}
+
+/// A client connection, from `group.loops[1]`, to a server on `group.loops[0]` whose every
+/// connection is a ``Recorder`` that reads nothing until resumed: the peer that never reads, for
+/// backpressure, cancellation and reset tests. Close the server when done.
+func connectToUnreadingPeer(
+  _ group: EventLoopGroup
+) async throws -> (connection: AsyncConnection, peers: Made<Recorder>, log: PeerLog, server: Server) {
+  let log = PeerLog()
+  let peers = Made<Recorder>()
+  let server = try group.loops[0].createServer(host: "127.0.0.1", port: 0) {
+    peers.add(Recorder(log: log, startPaused: true))
+  }
+  do {
+    let connection = try await group.loops[1].connect(host: "127.0.0.1", port: server.port!)
+    return (connection, peers, log, server)
+  } catch {
+    server.close()
+    throw error
   }
 }
