@@ -121,6 +121,42 @@ import Testing
     (["--connections", "0"], "--connections: must be between"),
     (["--requests", "-3"], "--requests: must be between"),
     (["--find-rate", "-1"], "--find-rate: the p99 target must be"),
+    (["--mode", "bogus"], "--mode: must be echo, request or sink"),
+    (["--mode", "request"], "--mode request needs at least one --message"),
+    (["--mode", "request", "--message", "PING"], "--codec raw does not frame replies: give --reply-bytes"),
+    (
+      ["--mode", "request", "--codec", "line", "--message", "PING", "--reply-bytes", "7"],
+      "--reply-bytes counts bytes"
+    ),
+    (["--mode", "request", "--message", "PING", "--reply-frames", "2"], "--reply-frames counts frames"),
+    (
+      ["--mode", "request", "--message", "P", "--reply-bytes", "1", "--reply-until", "x"],
+      "exclude each other"
+    ),
+    (
+      ["--mode", "request", "--message", "P", "--reply-bytes", "3", "--expect", "ab"], "no reply could match"
+    ),
+    (["--message", "PING"], "need --mode request"),
+    (
+      ["--mode", "request", "--message", "{rand:9-1}", "--reply-bytes", "1"],
+      "--message: {rand:9-1}: expected"
+    ),
+    (["--mode", "request", "--message", #"a\q"#, "--reply-bytes", "1"], "--message: unknown escape"),
+    (
+      ["--mode", "request", "--message", "a", "--ratio", "1:1", "--reply-bytes", "1"],
+      "--ratio: 2 weights for 1"
+    ),
+    (
+      ["--mode", "request", "--message", "a", "--ratio", "0", "--reply-bytes", "1"],
+      "--ratio: '0' is not a weight"
+    ),
+    (["--reply-timeout", "0"], "--reply-timeout: must be more than 0"),
+    (["--reply-timeout", "nan"], "--reply-timeout: nan is not a number"),
+    (["--drain-timeout", "-1"], "--drain-timeout: must be at least 0"),
+    (
+      ["--mode", "request", "--message", "a", "--reply-frames", "0", "--codec", "line"],
+      "--reply-frames: must be between"
+    ),
   ])
   func outOfRangeValuesExitTwoNamingTheOption(arguments: [String], message: String) async throws {
     let (status, _, process) = try await runLoadgen(["9"] + arguments)

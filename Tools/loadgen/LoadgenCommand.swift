@@ -97,8 +97,71 @@ struct LoadgenCommand: AsyncParsableCommand {
   var verify = false
 
   @Option(
-    help: ArgumentHelp("echo (replies expected and timed) or sink (send only).", valueName: "echo|sink"))
+    help: ArgumentHelp(
+      "echo (replies are echoes), request (one reply per message, whatever it is) or sink (send only).",
+      valueName: "echo|request|sink"))
   var mode = "echo"
+
+  @Option(
+    parsing: .unconditionalSingleValue,
+    help: ArgumentHelp(
+      "A message to send (request mode; repeatable, sent in turn or by --ratio).",
+      discussion: """
+        Escapes \\r \\n \\t \\\\ \\xHH; templates {conn} (connection number), {seq} (message number on \
+        the connection), {rand:LO-HI} (uniform, inclusive); {{ is a literal brace. Each message is one \
+        frame for the codec stack (under line, the delimiter is added).
+        """, valueName: "text"))
+  var message: [String] = []
+
+  @Option(
+    name: .customLong("message-file"),
+    help: ArgumentHelp("One message per line, as if each were a --message.", valueName: "path"))
+  var messageFile: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Choose messages at random with these weights, one per message.", valueName: "w1:w2:..."))
+  var ratio: String?
+
+  @Option(
+    name: .customLong("reply-until"), parsing: .unconditionalSingleValue,
+    help: ArgumentHelp(
+      "A reply ends with the first frame equal to TEXT (under raw: with the bytes TEXT); repeatable: any of them.",
+      valueName: "text"))
+  var replyUntil: [String] = []
+
+  @Option(
+    name: .customLong("reply-frames"), parsing: .unconditional,
+    help: ArgumentHelp("A reply is this many frames (default 1).", valueName: "n"))
+  var replyFrames: Int?
+
+  @Option(
+    name: .customLong("reply-bytes"), parsing: .unconditional,
+    help: ArgumentHelp("A reply is this many bytes (raw).", valueName: "n"))
+  var replyBytes: Int?
+
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("The first frame of every reply must equal TEXT.", valueName: "text"))
+  var expect: String?
+
+  @Option(
+    name: .customLong("expect-prefix"), parsing: .unconditional,
+    help: ArgumentHelp("The first frame of every reply must begin with TEXT.", valueName: "text"))
+  var expectPrefix: String?
+
+  @Option(
+    name: .customLong("reply-timeout"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "Seconds a message may wait for its reply; no reply at all for this long ends the run (exit 1).",
+      valueName: "seconds"))
+  var replyTimeout: Double = 5
+
+  @Option(
+    name: .customLong("drain-timeout"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "Seconds to wait at the end for the last replies and for the server to close.", valueName: "seconds"))
+  var drainTimeout: Double = 2
 
   @Option(
     name: .customLong("connect-rate"), parsing: .unconditional,
@@ -156,13 +219,14 @@ struct LoadgenCommand: AsyncParsableCommand {
     do {
       _ = try makeConfiguration()
     } catch let error as LoadConfigurationError {
-      if case .unknownCodec(let reason) = error { throw usageFailure(reason) }
-      throw ValidationError(error.description)
+      throw usageFailure(error.description)
     } catch let error as OptionValue.Refused {
       throw usageFailure(error.description)
+    } catch let error as ValidationError {
+      throw usageFailure(error.message)
     }
     if findRate != nil && (rate != nil || requests != nil || ramp != nil) {
-      throw ValidationError("--find-rate chooses the rate itself: drop --rate, --requests and --ramp")
+      throw usageFailure("--find-rate chooses the rate itself: drop --rate, --requests and --ramp")
     }
   }
 
@@ -239,6 +303,14 @@ struct LoadgenCommand: AsyncParsableCommand {
   }
 
   private func checkOutcome(_ report: LoadReport, verifying: Bool) throws {
+    if report.serverStoppedAnswering {
+      try fail(
+        "loadgen: the server stopped answering: no reply for \(report.replyTimeout.seconds) s "
+          + "(\(report.errors[.replyTimeout]) messages timed out)")
+    }
+    if report.errors[.replyMismatch] > 0 {
+      try fail("loadgen: \(report.errors[.replyMismatch]) replies did not match --expect/--expect-prefix")
+    }
     let mismatches = report.errors[.verifyMismatch]
     if verifying && mismatches > 0 {
       try fail("loadgen: --verify: \(mismatches) replies differed from the messages sent")
@@ -278,7 +350,10 @@ struct LoadgenCommand: AsyncParsableCommand {
     }
     configuration.pipeline = try OptionValue.count(pipeline ?? 1, option: "pipeline", range: 1...65_536)
     if let payloadFile {
-      configuration.payload = try Self.read(payloadFile)
+      configuration.payload = try Self.read(payloadFile, option: "payload-file")
+      guard !configuration.payload.isEmpty else {
+        throw ValidationError("--payload-file \(payloadFile) is empty")
+      }
     } else {
       _ = try OptionValue.count(payloadSize, option: "payload-size", range: 1...(64 * 1024 * 1024))
       configuration.payload = LoadConfiguration.defaultPayload(size: payloadSize)
@@ -287,9 +362,13 @@ struct LoadgenCommand: AsyncParsableCommand {
     configuration.maxFrame = try OptionValue.count(maxFrame, option: "max-frame", range: 1...(1 << 30))
     configuration.verify = verify
     guard let parsedMode = LoadMode(rawValue: mode) else {
-      throw ValidationError("--mode must be echo or sink")
+      throw OptionValue.Refused(option: "mode", reason: "must be echo, request or sink, not '\(mode)'")
     }
     configuration.mode = parsedMode
+    try readRequests(into: &configuration)
+    configuration.replyTimeout = try OptionValue.seconds(
+      replyTimeout, option: "reply-timeout", exclusive: true)
+    configuration.drainTimeout = try OptionValue.seconds(drainTimeout, option: "drain-timeout")
     configuration.connectRate = try connectRate.map {
       try OptionValue.rate($0, option: "connect-rate", range: 0.001...100_000_000)
     }
@@ -312,6 +391,42 @@ struct LoadgenCommand: AsyncParsableCommand {
     }
     try configuration.validate()
     return configuration
+  }
+
+  /// The request-mode options: messages, their mix, where replies end and what they must be.
+  private func readRequests(into configuration: inout LoadConfiguration) throws {
+    var messages = try message.map { try LoadMessage(parsing: $0) }
+    if let messageFile {
+      let text = String(decoding: try Self.read(messageFile, option: "message-file"), as: UTF8.self)
+      for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        messages.append(try LoadMessage(parsing: String(line), option: "message-file"))
+      }
+    }
+    if !messages.isEmpty || ratio != nil {
+      let weights = try ratio.map { try MessageMix.weights(parsing: $0, messageCount: messages.count) }
+      configuration.messages = MessageMix(messages: messages, weights: weights)
+    }
+    let rules =
+      [replyFrames.map { _ in "--reply-frames" }, replyBytes.map { _ in "--reply-bytes" }]
+      .compactMap { $0 } + (replyUntil.isEmpty ? [] : ["--reply-until"])
+    if rules.count > 1 { throw ValidationError("\(rules.joined(separator: ", ")) exclude each other") }
+    if let replyFrames {
+      configuration.reply = .frames(
+        try OptionValue.count(replyFrames, option: "reply-frames", range: 1...1_000_000))
+    } else if let replyBytes {
+      configuration.reply = .bytes(
+        try OptionValue.count(replyBytes, option: "reply-bytes", range: 1...(64 * 1024 * 1024)))
+    } else if !replyUntil.isEmpty {
+      configuration.reply = .until(try replyUntil.map { try LoadText.bytes($0, option: "reply-until") })
+    }
+    if expect != nil && expectPrefix != nil {
+      throw ValidationError("--expect and --expect-prefix exclude each other")
+    }
+    if let expect {
+      configuration.expectation = .equal(try LoadText.bytes(expect, option: "expect"))
+    } else if let expectPrefix {
+      configuration.expectation = .prefix(try LoadText.bytes(expectPrefix, option: "expect-prefix"))
+    }
   }
 
   /// The codec stack `--codec` names (the generator parses it again, with the same parser).
@@ -346,9 +461,9 @@ struct LoadgenCommand: AsyncParsableCommand {
 
   private static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-  private static func read(_ path: String) throws -> [UInt8] {
+  private static func read(_ path: String, option: String) throws -> [UInt8] {
     guard let file = fopen(path, "rb") else {
-      throw ValidationError("cannot read --payload-file \(path): errno \(errno)")
+      throw ValidationError("cannot read --\(option) \(path): errno \(errno)")
     }
     defer { fclose(file) }
     var bytes: [UInt8] = []
@@ -358,7 +473,6 @@ struct LoadgenCommand: AsyncParsableCommand {
       if count <= 0 { break }
       bytes.append(contentsOf: chunk[0..<count])
     }
-    guard !bytes.isEmpty else { throw ValidationError("--payload-file \(path) is empty") }
     return bytes
   }
 

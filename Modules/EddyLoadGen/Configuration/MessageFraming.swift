@@ -2,13 +2,15 @@ import EddyCodecs
 import EddyProtocols
 
 /// How messages travel: through a codec stack, and either one frame per message (a framing
-/// stack) or counted by size in the byte stream (`raw` and `zlib`, where a reply is complete
+/// stack) or counted by size in the byte stream (`raw` and `zlib`, where an echo is complete
 /// when as many bytes as the payload came back).
 ///
-/// A stack whose only layer frames (`line`, `length-prefix`) is applied once, ahead of time: every
-/// message is the same frame, so it is encoded once and replies are counted and compared as
-/// bytes. The server still decodes and encodes every frame; the generator does not spend its
-/// time decoding what it can predict, which keeps one generator loop ahead of one server loop.
+/// In echo and sink mode a stack whose only layer frames (`line`, `length-prefix`) is applied
+/// once, ahead of time: every message is the same frame, so it is encoded once and echoes are
+/// counted and compared as bytes. The server still decodes and encodes every frame; the
+/// generator does not spend its time decoding what it can predict, which keeps one generator
+/// loop ahead of one server loop. In request mode replies are not predictable: the whole stack
+/// runs, and each reply is found by ``ReplyRule``.
 struct MessageFraming: Sendable {
   /// The stack the tools named.
   let stack: CodecStack
@@ -17,13 +19,18 @@ struct MessageFraming: Sendable {
   /// The bytes one message puts on the wire, as the connection writes them.
   let wirePayload: [UInt8]
 
-  /// The framing for the stack named `codec`, checked against the payload it will carry.
-  init(codec: String, maxFrame: Int, payload: [UInt8]) throws(LoadConfigurationError) {
+  /// The framing for `configuration`'s stack, checked against the payload it will carry.
+  init(_ configuration: LoadConfiguration) throws(LoadConfigurationError) {
     do {
-      stack = try CodecStack(parsing: codec, maxFrameLength: maxFrame)
+      stack = try CodecStack(parsing: configuration.codec, maxFrameLength: configuration.maxFrame)
     } catch {
       throw .unknownCodec("--codec: \(error)")
     }
+    guard configuration.mode != .request else {
+      (layers, wirePayload) = (stack, [])
+      return
+    }
+    let payload = configuration.payload
     switch stack.layers.last {
     case .line(let codec):
       let endsInCarriageReturn = codec.stripsCarriageReturn && payload.last == UInt8(ascii: "\r")
@@ -63,14 +70,20 @@ struct MessageFraming: Sendable {
     return (CodecStack(layers: []), frame.bytes)
   }
 
-  /// True when replies are counted by size rather than delivered one frame per callback.
-  var countsBytes: Bool {
-    switch layers.layers.last {
-    case .line, .lengthPrefix: false
-    case .zlib, nil: true
-    }
-  }
+  /// True when replies are counted by size (or found by ``ReplyRule``) in the byte stream
+  /// rather than delivered one frame per callback.
+  var countsBytes: Bool { !layers.frames }
 
   /// The protocol to hand the socket transport so that `top` sees whole messages.
   func wrap(_ top: any StreamProtocol) -> any StreamProtocol { layers.wrap(top) }
+}
+
+extension CodecStack {
+  /// True when the stack's top layer cuts the stream into frames (`line`, `length-prefix`).
+  var frames: Bool {
+    switch layers.last {
+    case .line, .lengthPrefix: true
+    case .zlib, nil: false
+    }
+  }
 }

@@ -11,9 +11,12 @@ import EddyReactor
 #endif
 
 /// One client connection: sends messages, matches replies to the send times it keeps in
-/// order, and checks reply bytes when asked to. Over a framing codec stack each frame is one
-/// reply (``messageReceived(_:)``); otherwise replies are counted by size in the byte stream.
-/// Hot-path properties skip the dynamic exclusivity check, as ``LoadWorker``'s do.
+/// order, and checks replies when asked to. In echo mode over a framing codec stack each frame
+/// is one reply (``messageReceived(_:)``), otherwise replies are counted by size in the byte
+/// stream; in request mode a ``ReplyAssembler`` finds where each reply ends. Replies are
+/// matched in order, so one that comes after its message timed out is set aside, not
+/// credited to a later message. Hot-path properties skip the dynamic exclusivity check, as
+/// ``LoadWorker``'s do.
 final class LoadConnection: MessageProtocol {
   let worker: LoadWorker
   /// The connection's number across the whole run.
@@ -24,8 +27,15 @@ final class LoadConnection: MessageProtocol {
   @exclusivity(unchecked) private var partialReply = 0
   /// Whether a byte of the reply being received differed from the message.
   @exclusivity(unchecked) private var partialReplyCorrupt = false
+  /// Request mode: the messages to send and where their replies end.
+  @exclusivity(unchecked) private var source: MessageSource?
+  @exclusivity(unchecked) private var assembler: ReplyAssembler?
+  /// Replies still to come for messages that timed out: they are set aside when they arrive.
+  @exclusivity(unchecked) private var lateReplies = 0
   @exclusivity(unchecked) private var writePaused = false
   private var peerClosed = false
+  /// The end of this connection's input was written (or it was closed by us).
+  private(set) var inputEnded = false
   /// Open loop: the time of the first message, and how many have been scheduled since.
   @exclusivity(unchecked) private var scheduleOrigin: UInt64 = 0
   @exclusivity(unchecked) private var scheduled = 0
@@ -35,6 +45,11 @@ final class LoadConnection: MessageProtocol {
     self.worker = worker
     self.index = index
     sendTimes = SendTimeRing(capacity: max(worker.pipeline, 16))
+    if let mix = worker.configuration.messages, worker.configuration.mode == .request {
+      source = MessageSource(mix: mix, connection: index, seed: worker.plan.seed)
+      assembler = ReplyAssembler(
+        rule: worker.configuration.effectiveReply, expectation: worker.configuration.expectation)
+    }
   }
 
   /// True while the connection is up.
@@ -54,15 +69,26 @@ final class LoadConnection: MessageProtocol {
   /// Outstanding messages sent after the warmup.
   var countedOutstanding: Int { sendTimes.count(atOrAfter: worker.warmupEnd) }
 
-  /// True when nothing more is expected from this connection: it ended, or (unless it must
-  /// wait for the server to close) every reply came and every byte was written.
-  func isSettled(waitingForClose: Bool) -> Bool {
-    guard let transport else { return true }
-    return !waitingForClose && sendTimes.isEmpty && transport.writeBufferSize == 0
+  /// Draining: once every reply is in, writes the end of input (the server then closes, after
+  /// reading everything sent). True when the connection has ended.
+  func drain() -> Bool {
+    guard transport != nil else { return true }
+    if sendTimes.isEmpty { endInput() }
+    return false
+  }
+
+  /// Writes the end of input: a half-close, or a close where the stack cannot half-close.
+  func endInput() {
+    guard !inputEnded, let transport else { return }
+    inputEnded = true
+    if transport.canWriteEOF { transport.writeEOF() } else { transport.close() }
   }
 
   /// Closes gracefully: what is buffered is still written.
-  func close() { transport?.close() }
+  func close() {
+    inputEnded = true
+    transport?.close()
+  }
 
   // MARK: StreamProtocol
 
@@ -73,6 +99,12 @@ final class LoadConnection: MessageProtocol {
 
   func dataReceived(_ data: ByteBuffer) {
     guard worker.expectsReplies else { return }
+    if assembler != nil {
+      let now = Deadline.now().nanoseconds
+      worker.countReplyBytes(data.readableBytes, at: now)
+      assembler!.take(bytes: data) { matched in requestAnswered(matched: matched, at: now) }
+      return
+    }
     if worker.verifies { verify(data) }
     partialReply &+= data.readableBytes
     let size = worker.messageSize
@@ -84,6 +116,12 @@ final class LoadConnection: MessageProtocol {
 
   func messageReceived(_ message: ByteBuffer) {
     guard worker.expectsReplies else { return }
+    if assembler != nil {
+      let now = Deadline.now().nanoseconds
+      worker.countReplyBytes(message.readableBytes, at: now)
+      if let matched = assembler!.take(frame: message) { requestAnswered(matched: matched, at: now) }
+      return
+    }
     if worker.verifies && message != worker.payload {
       worker.counters.errors.add(.verifyMismatch, message: "a reply differed from the message sent")
     }
@@ -99,7 +137,7 @@ final class LoadConnection: MessageProtocol {
 
   func resumeWriting() {
     writePaused = false
-    if !worker.expectsReplies && worker.rateInterval == nil { fillSink() }
+    if worker.configuration.mode == .sink && worker.rateInterval == nil { fillSink() }
   }
 
   func connectionLost(_ error: (any Error)?) {
@@ -129,32 +167,87 @@ final class LoadConnection: MessageProtocol {
     guard count > 0, let transport else { return }
     if worker.expectsReplies { sendTimes.append(time, count: count) }
     worker.countSent(count, at: time)
-    write(count, to: transport)
+    write(count, to: transport, at: time)
     worker.afterSending()
   }
 
-  private func write(_ count: Int, to transport: any StreamTransport) {
-    if worker.countsBytes {
+  /// Writes `count` messages sent at `time` and counts their bytes (if after the warmup).
+  private func write(_ count: Int, to transport: any StreamTransport, at time: UInt64) {
+    var bytes = 0
+    if source != nil {
+      for _ in 0..<count {
+        let message = source!.next()
+        bytes &+= message.readableBytes
+        transport.write(message)
+      }
+    } else if worker.countsBytes {
       var left = count
       while left > 0 {
         let chunk = min(left, worker.batchCapacity)
         transport.write(worker.messages(chunk))
         left &-= chunk
       }
+      bytes = count &* worker.messageSize
     } else {
       for _ in 0..<count { transport.write(worker.payload) }
+      bytes = count &* worker.messageSize
     }
+    worker.countBytesSent(bytes, at: time)
   }
 
   /// Matches `count` replies with the oldest send times and keeps a closed loop full.
-  private func repliesArrived(_ count: Int) {
+  private func repliesArrived(_ arrived: Int) {
     let now = Deadline.now().nanoseconds
-    let answered = worker.matchReplies(count, sendTimes: &sendTimes, now: now)
+    let count = setAsideLate(arrived, at: now)
+    guard count > 0 else { return }
+    let (answered, _) = worker.matchReplies(count, sendTimes: &sendTimes, now: now)
     if answered < count {
       worker.counters.errors.add(
         .unexpectedReply, count: count - answered, message: "bytes arrived with no message outstanding")
     }
-    if worker.rateInterval == nil { send(count, at: now) }
+    if worker.rateInterval == nil { send(answered, at: now) }
+  }
+
+  /// Request mode: one reply is complete.
+  private func requestAnswered(matched: Bool, at now: UInt64) {
+    guard setAsideLate(1, at: now) == 1 else { return }
+    let (answered, counted) = worker.matchReplies(1, sendTimes: &sendTimes, now: now)
+    guard answered == 1 else {
+      worker.counters.errors.add(.unexpectedReply, message: "a reply arrived with no request outstanding")
+      return
+    }
+    if !matched && counted == 1 {
+      worker.counters.errors.add(.replyMismatch, message: "a reply did not match --expect/--expect-prefix")
+    }
+    if worker.rateInterval == nil { send(1, at: now) }
+  }
+
+  /// Sets aside, of `count` replies just arrived, those owed to timed-out messages; returns
+  /// how many are left to match.
+  @inline(__always)
+  private func setAsideLate(_ count: Int, at now: UInt64) -> Int {
+    worker.replyArrived(at: now)
+    guard lateReplies > 0 else { return count }
+    let late = min(count, lateReplies)
+    lateReplies &-= late
+    return count &- late
+  }
+
+  /// Counts as timed out every message sent before `deadline` still unanswered; returns how
+  /// many (their replies, should they come, are set aside).
+  func expire(sentBefore deadline: UInt64) -> Int {
+    let (removed, counted) = sendTimes.removeSent(before: deadline, countingFrom: worker.warmupEnd)
+    guard removed > 0 else { return 0 }
+    lateReplies += removed
+    worker.counters.errors.add(
+      .replyTimeout, count: counted, message: "a message had no reply within --reply-timeout")
+    return removed
+  }
+
+  /// A closed loop sends `count` messages in place of those that timed out.
+  func replace(_ count: Int, at now: UInt64) {
+    guard count > 0, worker.rateInterval == nil, worker.phase == .running else { return }
+    send(count, at: now)
   }
 
   /// Open loop: sends every message scheduled at or before `now` (each stamped with its
@@ -170,9 +263,9 @@ final class LoadConnection: MessageProtocol {
       if time < worker.warmupEnd { warmupDue += 1 }
     }
     guard due > 0 else { return nextDue }
-    let granted =
-      worker.claim(warmupDue, at: scheduledTime(scheduled, interval: interval))
-      + worker.claim(due - warmupDue, at: max(now, worker.warmupEnd))
+    let warmupGranted = worker.claim(warmupDue, at: scheduledTime(scheduled, interval: interval))
+    let countedGranted = worker.claim(due - warmupDue, at: max(now, worker.warmupEnd))
+    let granted = warmupGranted + countedGranted
     for offset in 0..<granted {
       let time = scheduledTime(scheduled + offset, interval: interval)
       if worker.expectsReplies { sendTimes.append(time) }
@@ -182,7 +275,8 @@ final class LoadConnection: MessageProtocol {
     scheduled += granted
     nextDue = scheduledTime(scheduled, interval: interval)
     if granted > 0 {
-      write(granted, to: transport)
+      if warmupGranted > 0 { write(warmupGranted, to: transport, at: 0) }
+      if countedGranted > 0 { write(countedGranted, to: transport, at: max(now, worker.warmupEnd)) }
       worker.afterSending()
     }
     return granted < due ? .max : nextDue

@@ -20,8 +20,7 @@ public final class LoadGenerator: Sendable {
   public init(_ configuration: LoadConfiguration) throws(LoadConfigurationError) {
     try configuration.validate()
     self.configuration = configuration
-    self.framing = try MessageFraming(
-      codec: configuration.codec, maxFrame: configuration.maxFrame, payload: configuration.payload)
+    self.framing = try MessageFraming(configuration)
   }
 
   /// Ends the run early, from any thread: sending stops at once, the last replies are awaited
@@ -85,7 +84,7 @@ public final class LoadGenerator: Sendable {
         tasks.addTask {
           await withCheckedContinuation { continuation in
             worker.loop.execute {
-              worker.value.start(warmupEnd: warmupEnd, windowEnd: windowEnd) {
+              worker.value.start(warmupEnd: warmupEnd, windowEnd: windowEnd, stopRun: { self.stop() }) {
                 continuation.resume(returning: $0)
               }
             }
@@ -105,9 +104,11 @@ public final class LoadGenerator: Sendable {
 
   private func makeWorkers(on group: EventLoopGroup) async throws -> [LoopBound<LoadWorker>] {
     var workers: [LoopBound<LoadWorker>] = []
+    let seed = UInt64.random(in: 0...UInt64.max)
     for (index, loop) in group.loops.enumerated() {
       let plan = WorkerPlan(
-        index: index, workerCount: group.loops.count, configuration: configuration, framing: framing)
+        index: index, workerCount: group.loops.count, configuration: configuration, framing: framing,
+        seed: seed)
       workers.append(try await loop.submit { LoopBound(LoadWorker(loop: loop, plan: plan), loop: loop) })
     }
     return workers
@@ -156,11 +157,10 @@ public final class LoadGenerator: Sendable {
       let total = WorkerSnapshot.merged(await snapshots(of: workers))
       let seconds = previousTime.duration(to: now).seconds
       let counters = total.counters
-      let messages =
-        configuration.mode == .echo ? counters.received - previous.received : counters.sent - previous.sent
+      let replies = configuration.mode.expectsReplies
+      let messages = replies ? counters.received - previous.received : counters.sent - previous.sent
       let bytes =
-        configuration.mode == .echo
-        ? counters.bytesReceived - previous.bytesReceived : counters.bytesSent - previous.bytesSent
+        replies ? counters.bytesReceived - previous.bytesReceived : counters.bytesSent - previous.bytesSent
       handler(
         LoadProgress(
           elapsed: warmupEnd.duration(to: now), messagesPerSecond: Double(messages) / seconds,
@@ -211,7 +211,8 @@ public final class LoadGenerator: Sendable {
   ) -> RampStepReport {
     let counters = snapshot.counters
     let messages =
-      configuration.mode == .echo ? counters.received - previous.received : counters.sent - previous.sent
+      configuration.mode.expectsReplies
+      ? counters.received - previous.received : counters.sent - previous.sent
     return RampStepReport(
       step: step, connections: counters.connectionsUp, duration: duration, messages: messages,
       latency: LatencySummary(nanoseconds: snapshot.latency))
@@ -223,8 +224,10 @@ public final class LoadGenerator: Sendable {
     let counters = total.counters
     let measured: Duration
     if configuration.requests != nil {
-      let last = counters.lastCountedAt > 0 ? Deadline(nanoseconds: counters.lastCountedAt) : warmupEnd
-      measured = warmupEnd.duration(to: min(last, windowEnd ?? last))
+      // From the first message sent to the last reply (the last message, for a sink).
+      let first = counters.firstCountedAt > 0 ? Deadline(nanoseconds: counters.firstCountedAt) : warmupEnd
+      let last = counters.lastCountedAt > 0 ? Deadline(nanoseconds: counters.lastCountedAt) : first
+      measured = first.duration(to: min(last, windowEnd ?? last))
     } else {
       let end = windowEnd ?? warmupEnd
       let stopped = counters.stoppedAt > 0 ? Deadline(nanoseconds: counters.stoppedAt) : end
@@ -236,6 +239,7 @@ public final class LoadGenerator: Sendable {
       duration: max(measured, .zero), sent: counters.sent, received: counters.received,
       inFlight: counters.inFlight, bytesSent: counters.bytesSent, bytesReceived: counters.bytesReceived,
       errors: counters.errors, latency: total.latency, rampSteps: steps, mode: configuration.mode,
-      requestedRate: configuration.rate, scheduleLag: counters.scheduleLag)
+      requestedRate: configuration.rate, scheduleLag: counters.scheduleLag,
+      serverStoppedAnswering: counters.serverStoppedAnswering, replyTimeout: configuration.replyTimeout)
   }
 }

@@ -31,8 +31,12 @@ final class LoadWorker {
   /// How many messages ``batch`` holds.
   let batchCapacity: Int
   // Settings the hot path reads, kept as plain stored values.
-  /// Echo mode: replies are expected.
+  /// Echo and request mode: replies are expected.
   let expectsReplies: Bool
+  /// Request mode: reply bytes are counted as they arrive, not as copies of the message.
+  let countsArrivingBytes: Bool
+  /// How long a message may wait for its reply, in nanoseconds.
+  let replyTimeout: UInt64
   /// Replies are compared with the message.
   let verifies: Bool
   /// Replies are counted by size (raw framing).
@@ -63,6 +67,10 @@ final class LoadWorker {
   /// ``stopSending()`` came before ``start(warmupEnd:windowEnd:completion:)``.
   private var stopRequestedBeforeStart = false
   private var completion: ((WorkerSnapshot) -> Void)?
+  /// Asks every worker of the run to stop, when this one finds the server stopped answering.
+  private var stopRun: (@Sendable () -> Void)?
+  /// When the last reply of any connection came (or sending started), monotonic nanoseconds.
+  @exclusivity(unchecked) private var lastReplyAt: UInt64 = 0
 
   init(loop: EventLoop, plan: WorkerPlan) {
     self.loop = loop
@@ -70,13 +78,16 @@ final class LoadWorker {
     let configuration = plan.configuration
     let wirePayload = plan.framing.wirePayload
     payload = ByteBuffer(bytes: wirePayload)
-    let size = wirePayload.count
+    // Request mode writes its own messages: the batch is then one empty message, never used.
+    let size = max(1, wirePayload.count)
     batchCapacity = max(1, min(max(configuration.pipeline, 64), 256 * 1024 / size))
     var repeated = ByteBuffer(capacity: size * batchCapacity)
     for _ in 0..<batchCapacity { repeated.writeBytes(wirePayload) }
     batch = repeated
     remainingRequests = plan.requests
-    expectsReplies = configuration.mode == .echo
+    expectsReplies = configuration.mode.expectsReplies
+    countsArrivingBytes = configuration.mode == .request
+    replyTimeout = UInt64(configuration.replyTimeout.nanoseconds)
     verifies = configuration.verify
     countsBytes = plan.framing.countsBytes
     rateInterval = plan.rateInterval
@@ -187,13 +198,17 @@ final class LoadWorker {
   func connectionEnded(_ connection: LoadConnection, error: (any Error)?, peerClosed: Bool) {
     counters.connectionsUp -= 1
     guard phase != .finished else { return }
+    // A sink's window (with a request count) lasts until the server has read it all.
+    if configuration.mode == .sink && phase == .draining && connection.inputEnded && error == nil {
+      counters.lastCountedAt = max(counters.lastCountedAt, Deadline.now().nanoseconds)
+    }
     let lost = connection.countedOutstanding
     counters.errors.add(
       .lostMessage, count: lost, message: "\(lost) messages unanswered when a connection ended")
     if let error {
       counters.connectionsLost += 1
       counters.errors.add(.connectionError, message: "\(error)")
-    } else if peerClosed && !(phase == .draining && configuration.scenario == .halfClose) {
+    } else if peerClosed && !connection.inputEnded {
       counters.connectionsLost += 1
       counters.errors.add(.closedByPeer, message: "the server closed a connection during the run")
     }
@@ -205,14 +220,18 @@ final class LoadWorker {
   /// Starts traffic on every connection made. Messages sent before `warmupEnd` are not
   /// counted; sending stops at `windowEnd` (if any) or once this worker's requests are sent.
   /// `completion` receives the final counts.
+  /// `stopRun` is called when this worker finds that the server stopped answering.
   func start(
-    warmupEnd: Deadline, windowEnd: Deadline?,
+    warmupEnd: Deadline, windowEnd: Deadline?, stopRun: @escaping @Sendable () -> Void,
     completion: @escaping (WorkerSnapshot) -> Void
   ) {
     self.warmupEnd = warmupEnd.nanoseconds
     self.windowEnd = windowEnd?.nanoseconds ?? .max
     self.completion = completion
+    self.stopRun = stopRun
     phase = .running
+    lastReplyAt = Deadline.now().nanoseconds
+    if expectsReplies { scheduleTimeoutCheck() }
     if let windowEnd { timers.append(loop.callAt(windowEnd) { [self] in stopSending() }) }
     if configuration.scenario == .slowReader { pauseReadingCycle() }
     if rateInterval != nil { pacer = PacingTimer(loop: loop) { [unowned self] in scheduleRateTick() } }
@@ -250,10 +269,26 @@ final class LoadWorker {
   @inline(__always)
   func countSent(_ count: Int, at time: UInt64) {
     guard time >= warmupEnd else { return }
+    if counters.sent == 0 { counters.firstCountedAt = time }
     counters.sent &+= count
-    counters.bytesSent &+= count &* messageSize
     if !expectsReplies { counters.lastCountedAt = time }
   }
+
+  /// Counts `bytes` of messages sent at `time` (if after the warmup).
+  @inline(__always)
+  func countBytesSent(_ bytes: Int, at time: UInt64) {
+    if time >= warmupEnd { counters.bytesSent &+= bytes }
+  }
+
+  /// Request mode: counts `bytes` of replies arrived at `now` (if after the warmup).
+  @inline(__always)
+  func countReplyBytes(_ bytes: Int, at now: UInt64) {
+    if now >= warmupEnd { counters.bytesReceived &+= bytes }
+  }
+
+  /// Notes that a reply (counted or not) came at `now`: the server is answering.
+  @inline(__always)
+  func replyArrived(at now: UInt64) { lastReplyAt = now }
 
   /// Open loop: notes that a message scheduled at `scheduled` was written at `now`.
   @inline(__always)
@@ -266,18 +301,21 @@ final class LoadWorker {
   }
 
   /// Matches `count` replies received at `now` with the oldest of `sendTimes`, counting and
-  /// timing those sent after the warmup. Returns how many replies had a message to answer.
+  /// timing those sent after the warmup. Returns how many replies had a message to answer, and
+  /// how many of those were counted.
   @inline(__always)
-  func matchReplies(_ count: Int, sendTimes: inout SendTimeRing, now: UInt64) -> Int {
+  func matchReplies(
+    _ count: Int, sendTimes: inout SendTimeRing, now: UInt64
+  ) -> (answered: Int, counted: Int) {
     // One exclusive access to each histogram for the whole batch, not one per reply.
     let (answered, counted) = Self.match(
       count, sendTimes: &sendTimes, now: now, warmupEnd: warmupEnd, latency: &latency, step: &stepLatency)
     if counted > 0 {
       counters.received &+= counted
-      counters.bytesReceived &+= counted &* messageSize
+      if !countsArrivingBytes { counters.bytesReceived &+= counted &* messageSize }
       counters.lastCountedAt = now
     }
-    return answered
+    return (answered, counted)
   }
 
   @inline(__always)
@@ -311,6 +349,41 @@ final class LoadWorker {
     }
     guard phase == .running, next < windowEnd else { return }
     pacer?.arm(at: next)
+  }
+
+  // MARK: Reply timeouts
+
+  /// Checks for timed-out messages a few times per timeout.
+  private func scheduleTimeoutCheck() {
+    let period = min(max(replyTimeout / 8, 5_000_000), 250_000_000)
+    timers.append(
+      loop.callLater(after: .nanoseconds(Int64(period))) { [self] in
+        guard phase == .running || phase == .draining else { return }
+        checkTimeouts()
+        scheduleTimeoutCheck()
+      })
+  }
+
+  /// Counts every message unanswered for longer than the reply timeout as timed out and, in a
+  /// closed loop, sends others in their place; ends the run when no reply at all came for that
+  /// long while messages were outstanding: the server stopped answering.
+  private func checkTimeouts() {
+    let now = Deadline.now().nanoseconds
+    guard now > replyTimeout else { return }
+    let deadline = now &- replyTimeout
+    var expired: [(LoadConnection, Int)] = []
+    for connection in connections where connection.isOpen {
+      let count = connection.expire(sentBefore: deadline)
+      if count > 0 { expired.append((connection, count)) }
+    }
+    guard !expired.isEmpty else { return }
+    if phase == .running && lastReplyAt < deadline {
+      counters.serverStoppedAnswering = true
+      stopRun?()
+      finish()
+      return
+    }
+    for (connection, count) in expired { connection.replace(count, at: now) }
   }
 
   // MARK: Slow reader
@@ -354,8 +427,10 @@ final class LoadWorker {
     counters.stoppedAt = Deadline.now().nanoseconds
     pacer?.disarm()
     if !readingAllowed { setReading(true) }
-    if configuration.scenario == .halfClose {
-      for connection in connections where connection.isOpen { connection.transport?.writeEOF() }
+    // A sink (and a half-closing client) ends its input at once; the others once their
+    // replies are in (``LoadConnection/drain()``).
+    if configuration.scenario == .halfClose || configuration.mode == .sink {
+      for connection in connections where connection.isOpen { connection.endInput() }
     }
     timers.append(loop.callLater(after: configuration.drainTimeout) { [self] in finish() })
     pollDrain()
@@ -367,15 +442,18 @@ final class LoadWorker {
     timers.append(loop.callLater(after: .milliseconds(2)) { [self] in pollDrain() })
   }
 
-  /// Finishes when nothing more can happen: draining with every connection settled, or no
-  /// connection left at all. Returns whether it finished.
+  /// Finishes when nothing more can happen: draining with every connection closed by the
+  /// server after the end of its input, or no connection left at all. Returns whether it
+  /// finished.
   @discardableResult
   private func finishIfIdle() -> Bool {
     // A ramp adds connections later, so having none yet is no reason to stop.
     let noConnections = configuration.ramp == nil && counters.connectionsUp == 0 && pendingConnects == 0
-    let halfClosing = configuration.scenario == .halfClose
-    let settled = connections.allSatisfy { $0.isSettled(waitingForClose: halfClosing) }
-    guard noConnections || (phase == .draining && settled) else { return false }
+    var drained = phase == .draining
+    if drained {
+      for connection in connections where !connection.drain() { drained = false }
+    }
+    guard noConnections || drained else { return false }
     finish()
     return true
   }

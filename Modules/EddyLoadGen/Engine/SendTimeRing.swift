@@ -60,6 +60,24 @@ struct SendTimeRing {
     return (time, available)
   }
 
+  /// Removes every message sent before `deadline` (the oldest ones: times only grow) and
+  /// returns how many were removed, and how many of those were sent at or after `threshold`.
+  mutating func removeSent(
+    before deadline: UInt64, countingFrom threshold: UInt64
+  ) -> (removed: Int, counted: Int) {
+    var removed = 0
+    var counted = 0
+    while runCount > 0 && runs[head].time < deadline {
+      let run = runs[head]
+      removed += run.count
+      if run.time >= threshold { counted += run.count }
+      head = (head + 1) & (runs.count - 1)
+      runCount -= 1
+      count -= run.count
+    }
+    return (removed, counted)
+  }
+
   /// How many held messages were sent at or after `threshold`.
   func count(atOrAfter threshold: UInt64) -> Int {
     var found = 0

@@ -9,9 +9,14 @@ struct WorkerCounters: Sendable {
   var connectionsUp = 0
   var connectionsLost = 0
   var errors = ErrorCounts()
-  /// When the last counted reply came (echo) or the last counted message went (sink), in
+  /// When the last counted reply came (echo, request) or the last counted message went (sink;
+  /// with a request count, when the server closed after reading it all), in
   /// nanoseconds of the monotonic clock; 0 when none.
   var lastCountedAt: UInt64 = 0
+  /// When the first counted message went, in monotonic nanoseconds; 0 when none.
+  var firstCountedAt: UInt64 = 0
+  /// A worker found that the server stopped answering.
+  var serverStoppedAnswering = false
   /// When sending stopped (window end, requests sent, stop asked for), in monotonic
   /// nanoseconds; 0 while sending goes on.
   var stoppedAt: UInt64 = 0
@@ -40,6 +45,10 @@ struct WorkerCounters: Sendable {
     connectionsLost += other.connectionsLost
     errors.merge(other.errors)
     lastCountedAt = max(lastCountedAt, other.lastCountedAt)
+    if other.firstCountedAt > 0 {
+      firstCountedAt = firstCountedAt == 0 ? other.firstCountedAt : min(firstCountedAt, other.firstCountedAt)
+    }
+    serverStoppedAnswering = serverStoppedAnswering || other.serverStoppedAnswering
     stoppedAt = max(stoppedAt, other.stoppedAt)
     scheduleLagTotal += other.scheduleLagTotal
     scheduleLagMax = max(scheduleLagMax, other.scheduleLagMax)

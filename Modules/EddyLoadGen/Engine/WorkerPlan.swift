@@ -8,8 +8,13 @@ struct WorkerPlan: Sendable {
   let framing: MessageFraming
   /// This worker's share of ``LoadConfiguration/requests``.
   let requests: Int?
+  /// Seeds each connection's random choices (message mix, `{rand:…}`).
+  let seed: UInt64
 
-  init(index: Int, workerCount: Int, configuration: LoadConfiguration, framing: MessageFraming) {
+  init(
+    index: Int, workerCount: Int, configuration: LoadConfiguration, framing: MessageFraming, seed: UInt64
+  ) {
+    self.seed = seed
     self.index = index
     self.workerCount = workerCount
     self.configuration = configuration

@@ -16,6 +16,10 @@ public enum LoadErrorKind: Int, Sendable, CaseIterable, CustomStringConvertible 
   case verifyMismatch
   /// Bytes arrived with no message outstanding to answer.
   case unexpectedReply
+  /// Request mode: a reply did not match `--expect` or `--expect-prefix`.
+  case replyMismatch
+  /// A message had no reply within the reply timeout.
+  case replyTimeout
 
   /// The snake-case name used in summaries and JSON.
   public var description: String {
@@ -28,6 +32,8 @@ public enum LoadErrorKind: Int, Sendable, CaseIterable, CustomStringConvertible 
     case .lostMessage: "lost_messages"
     case .verifyMismatch: "verify_mismatches"
     case .unexpectedReply: "unexpected_replies"
+    case .replyMismatch: "reply_mismatch"
+    case .replyTimeout: "reply_timeout"
     }
   }
 }

@@ -37,6 +37,7 @@ extension LoadReport {
         } ?? "null"
       ),
       ("errors_by_kind", JSONText.object(LoadErrorKind.allCases.map { ($0.description, "\(errors[$0])") })),
+      ("server_stopped_answering", serverStoppedAnswering ? "true" : "false"),
     ]
     if !rampSteps.isEmpty {
       members.append(("ramp", "[" + rampSteps.map(\.json).joined(separator: ",") + "]"))

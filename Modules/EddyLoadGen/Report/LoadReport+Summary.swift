@@ -12,7 +12,7 @@ extension LoadReport {
       "throughput   \(FixedPoint.format(messagesPerSecond, 1)) msg/s, "
         + "\(FixedPoint.format(bytesPerSecond / 1_000_000, 2)) MB/s",
     ]
-    if mode == .echo {
+    if mode.expectsReplies {
       lines.append(
         "latency us   p50 \(us(latency.p50))  p90 \(us(latency.p90))  p99 \(us(latency.p99))  "
           + "p99.9 \(us(latency.p999))  max \(us(latency.max))  mean \(us(latency.mean))")
@@ -32,6 +32,11 @@ extension LoadReport {
       for (kind, _) in errorKinds {
         if let message = errors.firstMessage(kind) { lines.append("  first \(kind): \(message)") }
       }
+    }
+    if serverStoppedAnswering {
+      lines.append(
+        "stopped      the server stopped answering: no reply for \(FixedPoint.format(replyTimeout.seconds, 3)) s"
+      )
     }
     for step in rampSteps {
       lines.append(

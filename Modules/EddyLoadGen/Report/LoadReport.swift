@@ -1,7 +1,8 @@
 import Histogram
 
 /// What a load run measured. Every message counted in ``sent`` is in ``received``, in
-/// ``inFlight``, or counted as a ``LoadErrorKind/lostMessage`` error.
+/// ``inFlight``, or counted as a ``LoadErrorKind/replyTimeout`` or (its connection ended
+/// first) ``LoadErrorKind/lostMessage`` error.
 public struct LoadReport: Sendable {
   /// The target, as given.
   public var target: LoadTarget
@@ -35,19 +36,23 @@ public struct LoadReport: Sendable {
   public var requestedRate: Double?
   /// Open loop: how far the writes fell behind their schedule (nil for a closed loop).
   public var scheduleLag: ScheduleLag?
+  /// The run ended because no reply came for ``replyTimeout`` while messages were outstanding.
+  public var serverStoppedAnswering = false
+  /// How long a message could wait for its reply.
+  public var replyTimeout: Duration = .seconds(5)
 
   /// Messages per second over the window: replies in echo mode, messages sent in sink mode.
   public var messagesPerSecond: Double {
     let seconds = duration.seconds
     guard seconds > 0 else { return 0 }
-    return Double(mode == .echo ? received : sent) / seconds
+    return Double(mode.expectsReplies ? received : sent) / seconds
   }
 
   /// Payload bytes per second over the window, counted as ``messagesPerSecond`` is.
   public var bytesPerSecond: Double {
     let seconds = duration.seconds
     guard seconds > 0 else { return 0 }
-    return Double(mode == .echo ? bytesReceived : bytesSent) / seconds
+    return Double(mode.expectsReplies ? bytesReceived : bytesSent) / seconds
   }
 
   /// The latency percentiles in microseconds.

@@ -77,6 +77,9 @@ final class ChildProcess {
     return nil
   }
 
+  /// The exit status if the process has ended, without waiting.
+  var exitStatus: Int32? { poll() }
+
   /// Sends `signal` to the process.
   func signal(_ signal: Int32) { kill(pid, signal) }
 

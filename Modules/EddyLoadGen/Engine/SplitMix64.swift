@@ -1,0 +1,19 @@
+/// A small, fast pseudo-random generator (SplitMix64) for message choice and `{rand:…}`:
+/// one per connection, so no state is shared between threads and no system call is made per
+/// message. Not for anything that needs to be unpredictable.
+struct SplitMix64: RandomNumberGenerator {
+  private var state: UInt64
+
+  /// A generator starting from `seed`.
+  init(seed: UInt64) {
+    state = seed
+  }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var mixed = state
+    mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+    return mixed ^ (mixed >> 31)
+  }
+}
