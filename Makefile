@@ -79,9 +79,10 @@ demo: setup
 bench: setup
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
-## compare: side-by-side echo comparison with peers, written to docs/benchmarks.md
+## compare: side-by-side echo comparison with peers (written to docs/benchmarks.md), then loadgen beside redis-benchmark
 compare: setup
 	Benchmarks/Scripts/compare.sh
+	Benchmarks/Scripts/loadgen-redis-compare.sh
 
 clean:
 	rm -rf .build .build-fuzz $(TSAN_SCRATCH) $(ASAN_SCRATCH) Benchmarks/.build

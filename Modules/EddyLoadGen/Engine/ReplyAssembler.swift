@@ -50,8 +50,26 @@ struct ReplyAssembler {
   }
 
   /// Takes bytes of the stream, calling `reply` once per reply they complete with whether it
-  /// matched.
+  /// matched. The scan works on local copies of the state, so the loop over the bytes touches
+  /// no stored property (and makes no uniqueness or exclusivity check) per byte.
   mutating func take(bytes data: ByteBuffer, reply: (_ matched: Bool) -> Void) {
+    var length = self.length
+    var differs = self.differs
+    let expected = self.expected
+    let exact = self.exact
+    let checks = self.checks
+    @inline(__always) func check(_ byte: UInt8) {
+      if length < expected.count {
+        if expected[length] != byte { differs = true }
+      } else if exact {
+        differs = true
+      }
+    }
+    @inline(__always) func ended() {
+      reply(!checks || (!differs && length >= expected.count))
+      length = 0
+      differs = false
+    }
     data.withUnsafeReadableBytes { bytes in
       switch rule {
       case .bytes(let size):
@@ -59,22 +77,32 @@ struct ReplyAssembler {
         while index < bytes.count {
           let run = min(bytes.count &- index, size &- length)
           if checks {
-            for offset in index..<(index &+ run) { check(bytes[offset]) }
+            for offset in index..<(index &+ run) {
+              check(bytes[offset])
+              length &+= 1
+            }
           } else {
             length &+= run
           }
           index &+= run
-          if length == size { reply(finish()) }
+          if length == size { ended() }
         }
       case .until, .frames:
-        for byte in bytes {
-          if checks { check(byte) } else { length &+= 1 }
-          var ended = false
-          for index in terminators.indices where terminators[index].advance(byte) { ended = true }
-          if ended { reply(finish()) }
+        terminators.withUnsafeMutableBufferPointer { matchers in
+          for byte in bytes {
+            if checks { check(byte) }
+            length &+= 1
+            var complete = false
+            for index in matchers.indices where matchers[index].advance(byte) { complete = true }
+            guard complete else { continue }
+            ended()
+            for index in matchers.indices { matchers[index].reset() }
+          }
         }
       }
     }
+    self.length = length
+    self.differs = differs
   }
 
   /// Compares the reply's next byte with the expectation.
