@@ -106,6 +106,21 @@ import Testing
     }
   }
 
+  @Test func anInterruptWhileConnectingEndsTheRunAtOnceWithItsReport() async throws {
+    let listener = try UnansweringListener()
+    let process = try ChildProcess(
+      Self.loadgen, ["\(listener.port)", "--connections", "4", "--connect-timeout", "60", "--json"])
+    try await Task.sleep(for: .seconds(1))
+    #expect(process.exitStatus == nil, "the connects should still be in progress")
+    let interrupted = ContinuousClock.now
+    process.signal(SIGINT)
+    #expect(await process.wait(seconds: 15) == 0, "\(process.standardError)")
+    #expect(ContinuousClock.now - interrupted < .seconds(5))
+    let last = process.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+    #expect(object["connections_established"] as? Int == 0 && object["errors"] as? Int == 0)
+  }
+
   @Test(arguments: [
     (["--duration", "nan"], "--duration: nan is not a number of seconds"),
     (["--duration", "inf"], "--duration: inf is not a number of seconds"),

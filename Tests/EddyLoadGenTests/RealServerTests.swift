@@ -50,7 +50,15 @@ import Testing
   @Test func redisProcessesExactlyWhatLoadgenSent() async throws {
     try await serving(PeerServer.redis) { redis in
       _ = try redis.send("SET k v\r\n") { $0.hasSuffix("\r\n") }
+      let messageFile = "/tmp/eddy-redis-messages-\(getpid())"
+      try Data("SET a 1\nPING\nGET k\n".utf8).write(to: URL(fileURLWithPath: messageFile))
+      defer { unlink(messageFile) }
       let cases: [[String]] = [
+        // In turn: +OK, +PONG, then a bulk reply ($1, v): --reply-until ends each at its last line.
+        [
+          "--codec", "line", "--message-file", messageFile, "--reply-until", "+OK", "--reply-until", "+PONG",
+          "--reply-until", "v",
+        ],
         ["--codec", "line", "--message", "PING", "--expect", "+PONG"],
         ["--codec", "raw", "--message", #"PING\r\n"#, "--reply-bytes", "7", "--expect", #"+PONG\r\n"#],
         ["--codec", "line:delimiter=crlf", "--message", "SET key:{conn}:{rand:1-1000} v", "--expect", "+OK"],

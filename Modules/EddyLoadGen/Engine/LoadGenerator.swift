@@ -61,19 +61,22 @@ public final class LoadGenerator: Sendable {
     on group: EventLoopGroup, progressInterval: Duration, progress: (@Sendable (LoadProgress) -> Void)?
   ) async throws -> LoadReport {
     let workers = try await makeWorkers(on: group)
+    // From here ``stop()`` reaches the workers, so connects in progress can be abandoned.
+    let stoppedBeforeOpening = control.withLock { control in
+      control.workers = workers
+      return control.stopRequested
+    }
+    if stoppedBeforeOpening { stop() }
     let initial = configuration.ramp.map { min($0.stepConnections, configuration.connections) }
     let made = await open(0..<(initial ?? configuration.connections), on: workers)
-    if made == 0 {
+    if made == 0 && !control.withLock({ $0.stopRequested }) {
       let errors = WorkerSnapshot.merged(await snapshots(of: workers)).counters.errors
       let reason = errors.nonZero.first.flatMap { errors.firstMessage($0.kind) } ?? "no connection was made"
       throw LoadGeneratorError.noConnection(target: configuration.target.description, reason: reason)
     }
     let trafficStart = Deadline.now()
     let warmupEnd = trafficStart + configuration.warmup
-    let stopped = control.withLock { control in
-      control.workers = workers
-      return control.stopRequested
-    }
+    let stopped = control.withLock { $0.stopRequested }
     let windowEnd = stopped ? trafficStart : configuration.window.map { warmupEnd + $0 }
     let ticker = progress.map { handler in
       Task { await reportProgress(of: workers, every: progressInterval, from: warmupEnd, to: handler) }

@@ -53,6 +53,13 @@ final class LoadWorker {
   @exclusivity(unchecked) private(set) var phase = Phase.idle
   private var connections: [LoadConnection] = []
   private var pendingConnects = 0
+  /// The ``open(_:startingAt:done:)`` in progress: attempts left, connections made so far.
+  private var opening: Opening?
+  private struct Opening {
+    var made = 0
+    var remaining: Int
+    let done: (Int) -> Void
+  }
 
   /// Messages sent before this time (monotonic nanoseconds) are warmup: not counted.
   @exclusivity(unchecked) private(set) var warmupEnd = UInt64.max
@@ -107,22 +114,25 @@ final class LoadWorker {
   // MARK: Connecting
 
   /// Opens this worker's connections among `range`, spaced by the connect rate from `start`,
-  /// and calls `done` with how many were made once every attempt has ended.
+  /// and calls `done` with how many were made once every attempt has ended, or at once when
+  /// the run is stopped first (``abandonConnects()``).
   func open(_ range: Range<Int>, startingAt start: Deadline, done: @escaping (Int) -> Void) {
     let owned = plan.ownedConnections(in: range)
-    guard !owned.isEmpty else {
+    guard !owned.isEmpty, !stopRequestedBeforeStart else {
       done(0)
       return
     }
-    var remaining = owned.count
-    var made = 0
+    opening = Opening(remaining: owned.count, done: done)
     let spacing = configuration.connectRate.map { Duration.nanoseconds(Int64(1e9 / $0)) }
     for index in owned {
       let attempt = { [self] in
-        connect(index) { success in
-          if success { made += 1 }
-          remaining -= 1
-          if remaining == 0 { done(made) }
+        guard opening != nil else { return }
+        connect(index) { [self] success in
+          guard var progress = opening else { return }
+          if success { progress.made += 1 }
+          progress.remaining -= 1
+          opening = progress
+          if progress.remaining == 0 { abandonConnects() }
         }
       }
       if let spacing {
@@ -131,6 +141,14 @@ final class LoadWorker {
         attempt()
       }
     }
+  }
+
+  /// Reports the connections opened so far as the outcome of ``open(_:startingAt:done:)``
+  /// without waiting for the attempts still in progress (a connection made later is closed).
+  func abandonConnects() {
+    guard let progress = opening else { return }
+    opening = nil
+    progress.done(progress.made)
   }
 
   private func connect(_ index: Int, completion: @escaping (Bool) -> Void) {
@@ -413,7 +431,10 @@ final class LoadWorker {
   /// Stops sending and waits (at most the drain timeout) for the last replies.
   func stopSending() {
     guard phase == .running else {
-      if phase == .idle { stopRequestedBeforeStart = true }
+      if phase == .idle {
+        stopRequestedBeforeStart = true
+        abandonConnects()
+      }
       return
     }
     if rateInterval != nil {

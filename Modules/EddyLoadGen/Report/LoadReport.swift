@@ -58,9 +58,11 @@ public struct LoadReport: Sendable {
   /// The latency percentiles in microseconds.
   public var latencySummary: LatencySummary { LatencySummary(nanoseconds: latency) }
 
-  /// True when every connection failed: none was made, or every one made ended with an error.
+  /// True when every connection failed: none was made and attempts failed, or every one made
+  /// ended with an error. A run stopped while it was still connecting made none and failed none.
   public var everyConnectionFailed: Bool {
-    connectionsEstablished == 0 || connectionsLost >= connectionsEstablished
+    let attemptsFailed = errors[.connectRefused] + errors[.connectTimeout] + errors[.connectFailed] > 0
+    return connectionsEstablished == 0 ? attemptsFailed : connectionsLost >= connectionsEstablished
   }
 }
 
