@@ -250,6 +250,21 @@ import Testing
     #expect(server.standardError.contains("\(arguments[0]): must be between"), "\(server.standardError)")
   }
 
+  @Test func echoServerNeverTakesOverALiveUnixPath() async throws {
+    let path = "/tmp/eddy-echo-live-\(getpid()).sock"
+    let first = try ChildProcess(Self.echoServer, ["--unix", path])
+    #expect(await first.line(startingWith: "listening on unix:\(path)") != nil)
+    let second = try ChildProcess(Self.echoServer, ["--unix", path])
+    #expect(await second.wait(seconds: 10) == 1)
+    #expect(second.standardError.contains("address in use"), "\(second.standardError)")
+    // The first server still serves its path, and removes it when it exits.
+    let (status, json, _) = try await runLoadgen(["unix:\(path)", "--requests", "100", "--json", "--quiet"])
+    #expect(status == 0 && json?["received"] as? Int == 100)
+    first.signal(SIGTERM)
+    #expect(await first.wait(seconds: 10) == 0)
+    #expect(access(path, F_OK) != 0)
+  }
+
   @Test func echoServerRefusesATLSLayerWithoutACertificate() async throws {
     let server = try ChildProcess(Self.echoServer, ["--port", "0", "--codec", "tls,line"])
     #expect(await server.wait(seconds: 10) == 2)

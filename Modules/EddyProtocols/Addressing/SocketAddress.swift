@@ -13,7 +13,8 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
   case ipv4(sockaddr_in)
   /// An IPv6 address and port.
   case ipv6(sockaddr_in6)
-  /// A Unix-domain socket path.
+  /// A Unix-domain socket path; a path whose first byte is NUL is a Linux abstract name (the
+  /// bytes after the NUL, as Python's `socket.AF_UNIX` writes it: `"\0name"`).
   case unix(path: String)
 
   /// A malformed address string or a path too long for a Unix socket.
@@ -47,11 +48,25 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
     throw InvalidAddress(text: ipAddress)
   }
 
-  /// A Unix-domain socket address.
+  /// A Unix-domain socket address: a filesystem path, or an abstract name when `path` begins
+  /// with a NUL byte.
   public init(unixPath path: String) throws(InvalidAddress) {
     let limit = MemoryLayout.size(ofValue: sockaddr_un().sun_path)
-    guard !path.isEmpty, path.utf8.count < limit else { throw InvalidAddress(text: path) }
+    // A path needs its terminating NUL; an abstract name is counted by the address length.
+    let fits =
+      path.utf8.first == 0 ? path.utf8.count <= limit && path.utf8.count > 1 : path.utf8.count < limit
+    guard !path.isEmpty, fits else { throw InvalidAddress(text: path) }
     self = .unix(path: path)
+  }
+
+  /// A Linux abstract Unix-domain name: no file, gone when the last socket bound to it closes.
+  public init(abstractUnixName name: String) throws(InvalidAddress) {
+    try self.init(unixPath: "\0" + name)
+  }
+
+  /// True for a Linux abstract Unix-domain name.
+  public var isAbstractUnix: Bool {
+    if case .unix(let path) = self { path.utf8.first == 0 } else { false }
   }
 
   /// Reads a kernel socket address; nil for families Eddy does not handle.
@@ -65,7 +80,12 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
       let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
       let count = max(0, Int(length) - pathOffset)
       let bytes = UnsafeRawBufferPointer(start: UnsafeRawPointer(address) + pathOffset, count: count)
-      self = .unix(path: String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
+      if bytes.first == 0 && bytes.count > 1 {
+        // An abstract name: every byte the length covers, NULs included.
+        self = .unix(path: String(decoding: bytes, as: UTF8.self))
+      } else {
+        self = .unix(path: String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
+      }
     default:
       return nil
     }
@@ -108,12 +128,12 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  /// `HOST:PORT`, `[HOST]:PORT` for IPv6, or `unix:PATH`.
+  /// `HOST:PORT`, `[HOST]:PORT` for IPv6, `unix:PATH`, or `unix:@NAME` for an abstract name.
   public var description: String {
     switch self {
     case .ipv4: "\(host):\(port!)"
     case .ipv6: "[\(host)]:\(port!)"
-    case .unix(let path): "unix:\(path)"
+    case .unix(let path): path.utf8.first == 0 ? "unix:@\(path.dropFirst())" : "unix:\(path)"
     }
   }
 
@@ -133,11 +153,17 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
     case .unix(let path):
       var address = sockaddr_un()
       address.sun_family = sa_family_t(AF_UNIX)
-      withUnsafeMutableBytes(of: &address.sun_path) { raw in
-        raw.copyBytes(from: path.utf8.prefix(raw.count - 1))
+      let abstract = path.utf8.first == 0
+      let copied = withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        let bytes = path.utf8.prefix(abstract ? raw.count : raw.count - 1)
+        raw.copyBytes(from: bytes)
+        return bytes.count
       }
+      // The length covers the path and its NUL, or exactly the abstract name: the kernel
+      // compares abstract names by length, so trailing zero bytes would make another name.
+      let length = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + copied + (abstract ? 0 : 1)
       return try withUnsafeBytes(of: &address) {
-        try body($0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
+        try body($0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(length))
       }
     }
   }

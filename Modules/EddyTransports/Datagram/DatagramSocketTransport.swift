@@ -34,8 +34,8 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   private let fd: Int32
   /// The peer of a connected socket: sends go there and may not name another address.
   private let connectedPeer: SocketAddress?
-  /// The Unix path this socket bound, removed when it closes.
-  private let boundPath: String?
+  /// The Unix socket file this socket bound, removed when it closes if it is still that file.
+  private let boundFile: BoundSocketFile?
   private var currentProtocol: any DatagramProtocol
   private let area: DatagramBatchArea
   private var pending = PendingDatagrams()
@@ -57,12 +57,12 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   /// and make the connection.
   init(
     loop: EventLoop, fd: Int32, protocol: any DatagramProtocol, connectedPeer: SocketAddress?,
-    boundPath: String?
+    boundFile: BoundSocketFile?
   ) {
     self.loop = loop
     self.fd = fd
     self.connectedPeer = connectedPeer
-    self.boundPath = boundPath
+    self.boundFile = boundFile
     self.currentProtocol = `protocol`
     self.area = DatagramBatchArea.of(loop)
   }
@@ -298,7 +298,7 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
 
   private func releaseSocket() {
     systemClose(fd)
-    if let boundPath { unlink(boundPath) }
+    boundFile?.remove()
   }
 
   private func reportLost(_ error: (any Error)?) {

@@ -33,15 +33,13 @@ extension EventLoop {
     } catch {
       throw .system(error)
     }
-    var boundPath: String?
+    var boundFile: BoundSocketFile?
     do throws(DatagramEndpointError) {
       try Self.configure(fd, family: family, options: options)
       if let local {
-        if case .unix(let path) = local {
-          UnixSocketPath.removeStaleSocket(at: path)
-          boundPath = path
-        }
+        if case .unix(let path) = local { UnixSocketPath.removeStaleSocket(at: path) }
         do { try Socket.bind(fd, address: local) } catch { throw .bindFailed(address: local, error: error) }
+        if case .unix(let path) = local { boundFile = BoundSocketFile(path: path) }
       }
       if let remote {
         do { _ = try Socket.connect(fd, address: remote) } catch {
@@ -50,11 +48,11 @@ extension EventLoop {
       }
     } catch {
       systemClose(fd)
-      if let boundPath { unlink(boundPath) }
+      boundFile?.remove()
       throw error
     }
     let transport = DatagramSocketTransport(
-      loop: self, fd: fd, protocol: protocolFactory(), connectedPeer: remote, boundPath: boundPath)
+      loop: self, fd: fd, protocol: protocolFactory(), connectedPeer: remote, boundFile: boundFile)
     do {
       try transport.start()
     } catch {

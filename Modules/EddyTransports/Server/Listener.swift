@@ -22,6 +22,8 @@ final class Listener: Selectable {
   var onAccept: ((Int32, Bool) -> Void)?
   private var backoff: CallbackHandle?
   private var isClosed = false
+  /// The socket file this listener bound, removed at close only if it is still that file.
+  private let socketFile: BoundSocketFile?
 
   /// Creates, binds and starts listening on a socket for `address`.
   init(address: SocketAddress, options: ServerOptions, loop: EventLoop) throws(SystemError) {
@@ -38,6 +40,7 @@ final class Listener: Selectable {
       systemClose(fd)
       throw error
     }
+    if case .unix(let path) = address { socketFile = BoundSocketFile(path: path) } else { socketFile = nil }
     self.fd = fd
     self.address = Socket.localAddress(fd) ?? address
     self.loop = loop
@@ -104,6 +107,6 @@ final class Listener: Selectable {
   func closeUnregistered() {
     isClosed = true
     systemClose(fd)
-    if case .unix(let path) = address { unlink(path) }
+    socketFile?.remove()
   }
 }

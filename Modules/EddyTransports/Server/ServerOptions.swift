@@ -1,5 +1,13 @@
 import EddyReactor
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// How a server's listening sockets and accepted connections are set up.
 public struct ServerOptions: Sendable {
   /// The kernel's queue of connections not yet accepted.
@@ -38,6 +46,8 @@ public enum ListenError: Error, Sendable, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .resolutionFailed(let host, let message): "cannot resolve \(host): \(message)"
+    case .bindFailed(let address, let error) where error.errno == EADDRINUSE:
+      "cannot listen on \(address): address in use (\(error))"
     case .bindFailed(let address, let error): "cannot listen on \(address): \(error)"
     }
   }

@@ -7,7 +7,7 @@ import EddyReactor
   import Darwin
 #endif
 
-/// A blocking TCP client socket driven straight from a test, for peers that misbehave in ways a
+/// A blocking stream client socket (TCP or Unix) driven straight from a test, for peers that misbehave in ways a
 /// well-behaved transport cannot: never reading, dribbling bytes, resetting. Long blocking reads
 /// run on a thread of their own (``receiveAll(limit:)``), so they do not hold up other tests.
 final class RawSocket: @unchecked Sendable {
@@ -15,7 +15,7 @@ final class RawSocket: @unchecked Sendable {
 
   /// Connects to `address`, with send and receive timeouts of `timeoutSeconds`; nil on failure.
   init?(connectingTo address: SocketAddress, receiveBuffer: Int32? = nil, timeoutSeconds: Int = 5) {
-    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    fd = socket(address.family, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     if var size = receiveBuffer {
       setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
