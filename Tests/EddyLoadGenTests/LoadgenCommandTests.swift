@@ -243,7 +243,10 @@ import Testing
     #expect(server.standardError.contains(message), "\(server.standardError)")
   }
 
-  @Test(arguments: [["--port", "70000"], ["--port", "65536"], ["--port", "-1"], ["--loops", "0"]])
+  @Test(arguments: [
+    ["--port", "70000"], ["--port", "65536"], ["--port", "-1"], ["--loops", "0"], ["--idle-timeout", "-1"],
+    ["--idle-timeout", "nan"], ["--max-connections", "-1"],
+  ])
   func echoServerRefusesValuesOutOfRangeWithExitTwo(arguments: [String]) async throws {
     let server = try ChildProcess(Self.echoServer, arguments)
     #expect(await server.wait(seconds: 10) == 2)

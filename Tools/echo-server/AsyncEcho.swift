@@ -16,7 +16,7 @@ import EddyTransports
 enum AsyncEcho {
   /// Starts listening and serving; returns what a signal stops, once the server is listening.
   static func start(
-    group: EventLoopGroup, host: String, port: Int, unix: String?, stack: CodecStack
+    group: EventLoopGroup, host: String, port: Int, unix: String?, stack: CodecStack, options: ServerOptions
   ) throws -> (address: String, service: StoppableService) {
     let configuration = AsyncConnectionConfiguration(layers: stack.layers.isEmpty ? nil : stack.wrap)
     let listening = Locked<Result<AsyncServer, any Error>?>(nil)
@@ -25,9 +25,9 @@ enum AsyncEcho {
       do {
         server =
           if let unix {
-            try await group.listen(unixPath: unix, configuration: configuration)
+            try await group.listen(unixPath: unix, options: options, configuration: configuration)
           } else {
-            try await group.listen(host: host, port: port, configuration: configuration)
+            try await group.listen(host: host, port: port, options: options, configuration: configuration)
           }
         listening.withLock { $0 = .success(server) }
       } catch {

@@ -62,6 +62,19 @@ struct EchoServerCommand: ParsableCommand {
   @Flag(name: .customLong("async"), help: "Echo with async code (EddyAsync, a task per connection).")
   var asyncEcho = false
 
+  @Option(
+    name: .customLong("idle-timeout"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "Close a connection that sends nothing and has nothing to write for this long (0: never).",
+      valueName: "seconds"))
+  var idleTimeout: Double = 0
+
+  @Option(
+    name: .customLong("max-connections"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "Close connections beyond this many at once, the others go on (0: no limit).", valueName: "n"))
+  var maxConnections = 0
+
   func validate() throws {
     guard (0...65535).contains(port) else {
       throw usageFailure("--port: must be between 0 and 65535, not \(port)")
@@ -70,6 +83,12 @@ struct EchoServerCommand: ParsableCommand {
       throw usageFailure("--loops: must be between 1 and 1024, not \(loops)")
     }
     guard maxFrame >= 0 else { throw usageFailure("--max-frame: must not be negative") }
+    guard idleTimeout.isFinite, (0...(365 * 24 * 3600)).contains(idleTimeout) else {
+      throw usageFailure("--idle-timeout: must be between 0 and 31536000 seconds, not \(idleTimeout)")
+    }
+    guard (0...10_000_000).contains(maxConnections) else {
+      throw usageFailure("--max-connections: must be between 0 and 10000000, not \(maxConnections)")
+    }
     guard (tlsCertificate == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
     }
@@ -78,6 +97,13 @@ struct EchoServerCommand: ParsableCommand {
       throw usageFailure("--codec: layer 'tls' needs --tls-cert and --tls-key")
     }
     guard !(asyncEcho && tlsCertificate != nil) else { throw ValidationError("--async does not serve TLS") }
+  }
+
+  /// The server options the limits ask for.
+  var serverOptions: ServerOptions {
+    ServerOptions(
+      maxConnections: maxConnections,
+      idleTimeout: idleTimeout > 0 ? .nanoseconds(Int64((idleTimeout * 1e9).rounded())) : nil)
   }
 
   /// The codec stack named by `--codec`, with `--max-frame` applied; a stack that does not parse
@@ -118,16 +144,16 @@ struct EchoServerCommand: ParsableCommand {
     let group = try EventLoopGroup(loops: loops, name: "echo")
     if asyncEcho {
       let (address, service) = try AsyncEcho.start(
-        group: group, host: host, port: port, unix: unix, stack: stack)
+        group: group, host: host, port: port, unix: unix, stack: stack, options: serverOptions)
       announce(address)
       shutdown.wait(for: service)
     } else {
       let factory = try protocolFactory(stack)
       let server =
         if let unix {
-          try group.createUnixServer(path: unix, protocolFactory: factory)
+          try group.createUnixServer(path: unix, options: serverOptions, protocolFactory: factory)
         } else {
-          try group.createServer(host: host, port: port, protocolFactory: factory)
+          try group.createServer(host: host, port: port, options: serverOptions, protocolFactory: factory)
         }
       announce(server.addresses[0].description)
       shutdown.wait(for: StoppableService(server))

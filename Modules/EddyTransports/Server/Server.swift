@@ -44,7 +44,7 @@ public final class Server: Sendable {
     self.loops = loops
     self.options = options
     self.protocolFactory = protocolFactory
-    self.connections = loops.map { ConnectionRegistry(loop: $0) }
+    self.connections = loops.map { ConnectionRegistry(loop: $0, idleTimeout: options.idleTimeout) }
     self.listeners = ListenerSet()
     var bound: [SocketAddress] = []
     var made: [Listener] = []
@@ -75,9 +75,20 @@ public final class Server: Sendable {
   /// The number of connections open right now.
   public var connectionCount: Int { state.withLock { $0.openConnections } }
 
-  /// Called on the accept loop with a new connection's descriptor.
+  /// Called on the accept loop with a new connection's descriptor; one beyond the connection
+  /// limit is closed at once.
   func accepted(_ fd: Int32, isTCP: Bool) {
-    state.withLock { $0.openConnections += 1 }
+    let admitted = state.withLock { state in
+      guard options.maxConnections == 0 || state.openConnections < options.maxConnections else {
+        return false
+      }
+      state.openConnections += 1
+      return true
+    }
+    guard admitted else {
+      systemClose(fd)
+      return
+    }
     let index = cursor.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count
     let loop = loops[index]
     if loop.isInLoopThread {
@@ -172,29 +183,4 @@ extension Server.ServerState {
 /// The listeners of one server; touched only on its accept loop after creation.
 final class ListenerSet: @unchecked Sendable {
   var items: [Listener] = []
-}
-
-/// The connections one server has open on one loop; touched only on that loop's thread.
-final class ConnectionRegistry: @unchecked Sendable {
-  let loop: EventLoop
-  private var transports: [Int: SocketStreamTransport] = [:]
-  private var nextKey = 0
-
-  init(loop: EventLoop) { self.loop = loop }
-
-  func insert(_ transport: SocketStreamTransport) -> Int {
-    nextKey += 1
-    transports[nextKey] = transport
-    return nextKey
-  }
-
-  func remove(_ key: Int) { transports[key] = nil }
-
-  func closeAll() {
-    for transport in Array(transports.values) { transport.close() }
-  }
-
-  func abortAll() {
-    for transport in Array(transports.values) { transport.abort() }
-  }
 }

@@ -20,18 +20,26 @@ public struct ServerOptions: Sendable {
   public var noDelay: Bool
   /// How long accepting pauses when the process is out of descriptors (`EMFILE`, `ENFILE`).
   public var acceptBackoff: Duration
+  /// The most connections open at once; one accepted beyond it is closed at once, the others
+  /// go on. 0: no limit.
+  public var maxConnections: Int
+  /// A connection whose peer sends nothing and that has nothing left to write for this long is
+  /// closed. nil: never.
+  public var idleTimeout: Duration?
 
   /// Creates options; by default backlog 1024, address reuse and `TCP_NODELAY` on, port reuse
-  /// off, and a 100 ms pause when descriptors run out.
+  /// off, a 100 ms pause when descriptors run out, no connection limit and no idle timeout.
   public init(
     backlog: Int32 = 1024, reuseAddress: Bool = true, reusePort: Bool = false, noDelay: Bool = true,
-    acceptBackoff: Duration = .milliseconds(100)
+    acceptBackoff: Duration = .milliseconds(100), maxConnections: Int = 0, idleTimeout: Duration? = nil
   ) {
     self.backlog = backlog
     self.reuseAddress = reuseAddress
     self.reusePort = reusePort
     self.noDelay = noDelay
     self.acceptBackoff = acceptBackoff
+    self.maxConnections = maxConnections
+    self.idleTimeout = idleTimeout
   }
 }
 

@@ -58,6 +58,9 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   @exclusivity(unchecked) private var gathering = false
   /// Bytes gathered and not yet offered to the kernel.
   @exclusivity(unchecked) private var hasGatheredWrites = false
+  /// Counts the wakeups on which the descriptor was readable (data, EOF or an error): a server
+  /// compares it between sweeps to find idle connections.
+  @exclusivity(unchecked) package private(set) var readWakeups: UInt = 0
   private var cachedLocalAddress: SocketAddress?
   private var cachedPeerAddress: SocketAddress?
 
@@ -254,6 +257,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       return
     }
     gathering = true
+    readWakeups &+= 1
     // A read that filled the whole buffer probably left more behind: read again (a bounded
     // number of times) before going back to the selector, as the kernel has it ready.
     var reads = 1
