@@ -43,7 +43,7 @@ import Testing
 
   @Test func anIdleConnectionIsClosedAndABusyOneIsNot() async throws {
     try await withLoop { loop in
-      let timeout = Duration.milliseconds(300)
+      let timeout = Duration.milliseconds(600)
       let server = try loop.createServer(
         host: "127.0.0.1", port: 0, options: ServerOptions(idleTimeout: timeout)
       ) {
@@ -53,10 +53,10 @@ import Testing
       let idle = try #require(RawSocket(connectingTo: server.addresses[0]))
       let busy = try #require(RawSocket(connectingTo: server.addresses[0]))
       let start = ContinuousClock.now
-      // The busy one talks every 100 ms for a second, three idle timeouts.
-      for _ in 0..<10 {
+      // The busy one talks every 50 ms for two seconds, over three idle timeouts.
+      for _ in 0..<40 {
         #expect(echoes(busy))
-        try await Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(50))
       }
       #expect(echoes(busy), "a connection that keeps talking stays open")
       // The idle one was closed by the server: its read sees the end of the stream at once.

@@ -30,6 +30,13 @@ import EddyProtocols
 /// aborts the transport below. The codecs, the transport below and the protocol above are
 /// released when the connection ends.
 ///
+/// Fairness: a layer hands up at most ``framesPerTurn`` frames and about ``bytesPerTurn`` bytes
+/// between two read bursts of the transport below (``EddyProtocols/StreamProtocol/readBurstEnded()``); past that it pauses the
+/// transport below and goes on at the loop's next turn (``EddyProtocols/ReadTransport/callOnNextTurn(_:)``),
+/// so one connection whose input decodes to a flood of frames (compressed input, say) delays the
+/// others by at most that much work. ``resumeReading()`` then leaves the waiting frames to that
+/// next turn.
+///
 /// A layer is bound to its transport's event loop thread. Its buffers and codecs skip Swift's
 /// dynamic exclusivity checks: only the layer touches them, never across a callback, and the
 /// checks cost more than the decoding of a small frame.
@@ -79,6 +86,19 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   @exclusivity(unchecked) private var eofReceivedBelow = false
   @exclusivity(unchecked) private var eofDeliveredAbove = false
   @exclusivity(unchecked) private var writeEnded = false
+  /// Frames and bytes handed up since the last read burst below ended (or the last yield).
+  @exclusivity(unchecked) private var framesThisTurn = 0
+  @exclusivity(unchecked) private var bytesThisTurn = 0
+  /// The layer gave the loop its turn and waits for ``callOnNextTurn(_:)`` to go on.
+  @exclusivity(unchecked) private var yielded = false
+
+  /// The most frames a layer hands up in one turn of the loop before it lets the loop serve
+  /// other connections.
+  public static var framesPerTurn: Int { 1024 }
+
+  /// The bytes of byte frames a layer hands up in one turn before it yields (a frame larger
+  /// than this still goes up whole).
+  public static var bytesPerTurn: Int { 1 << 20 }
 
   private init(decoder: Decoder, encoder: Encoder, decodeByteFrame: ByteFrameDecoding?) {
     self.decoder = decoder
@@ -247,8 +267,10 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   public func resumeReading() {
     guard readingPaused else { return }
     readingPaused = false
+    // After a yield the frames wait for the next turn, which resumes the transport below.
+    guard !yielded else { return }
     deliverFrames()
-    if case .open = state, !readingPaused { lower?.resumeReading() }
+    if case .open = state, !readingPaused, !yielded { lower?.resumeReading() }
   }
 
   /// True unless reading is paused or the layer is closing.
@@ -295,7 +317,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
       writeGathered()
     }
     if let decodeByteFrame {
-      while case .open = state, !readingPaused {
+      while case .open = state, !readingPaused, !yielded {
         let frame: ByteBuffer?
         do {
           frame = try decodeByteFrame(&decoder, &cumulation, eofReceivedBelow)
@@ -305,9 +327,10 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
         }
         guard let frame else { break }
         deliver(frame)
+        countFrameForTurn(bytes: frame.readableBytes)
       }
     } else {
-      while case .open = state, !readingPaused {
+      while case .open = state, !readingPaused, !yielded {
         let message: Decoder.InboundMessage?
         do {
           message = eofReceivedBelow ? try decoder.decodeLast(&cumulation) : try decoder.decode(&cumulation)
@@ -317,10 +340,11 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
         }
         guard let message else { break }
         handler?.messageReceived(message)
+        countFrameForTurn(bytes: 0)
       }
     }
     settleCumulation()
-    guard case .open = state, !readingPaused, eofReceivedBelow, !eofDeliveredAbove else { return }
+    guard case .open = state, !readingPaused, !yielded, eofReceivedBelow, !eofDeliveredAbove else { return }
     guard cumulation.isEmpty else {
       decodeFailed(CodecError.truncatedFrame(bufferedBytes: cumulation.readableBytes))
       return
@@ -328,6 +352,48 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     eofDeliveredAbove = true
     let keepsOpen = handler?.eofReceived() ?? upper.target.eofReceived()
     if !keepsOpen { close() }
+  }
+
+  /// Counts a frame handed up; at the turn's budget, pauses the transport below and goes on at
+  /// the loop's next turn (when the transport below can defer work; otherwise it goes on now).
+  @inline(__always)
+  private func countFrameForTurn(bytes: Int) {
+    framesThisTurn &+= 1
+    bytesThisTurn &+= bytes
+    guard framesThisTurn >= Self.framesPerTurn || bytesThisTurn >= Self.bytesPerTurn else { return }
+    framesThisTurn = 0
+    bytesThisTurn = 0
+    guard let lower, case .open = state else { return }
+    let scheduled = lower.callOnNextTurn { [weak self] in self?.nextTurn() }
+    guard scheduled else { return }
+    yielded = true
+    lower.pauseReading()
+  }
+
+  /// The loop's next turn after a yield: hands up what waited, then lets the transport below
+  /// read again unless the budget ran out again or the protocol above paused reading.
+  private func nextTurn() {
+    guard yielded else { return }
+    yielded = false
+    guard !readingPaused else { return }
+    deliverFrames()
+    if case .open = state, !readingPaused, !yielded { lower?.resumeReading() }
+  }
+
+  /// The transport below ended a read burst: a new turn's budget starts, and the protocol above
+  /// learns it too.
+  public func readBurstEnded() {
+    if !yielded {
+      framesThisTurn = 0
+      bytesThisTurn = 0
+    }
+    guard case .open = state else { return }
+    upper.target.readBurstEnded()
+  }
+
+  /// Defers `work` to the next turn of the loop of the transport below.
+  public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {
+    lower?.callOnNextTurn(work) ?? false
   }
 
   /// Lets go of a received buffer once its frames are cut: keeps owned storage for reuse when

@@ -17,6 +17,12 @@ public protocol StreamProtocol: BaseProtocol {
   ///   connection half-open and leave closing to the protocol. Transports that cannot
   ///   half-close (TLS) close anyway.
   func eofReceived() -> Bool
+
+  /// Called when the data of one burst of reads has been delivered: the transport found its
+  /// descriptor readable, read what it could (a bounded amount) and handed it up, and goes back
+  /// to its loop now (SwiftNIO's `channelReadComplete`). A layer that hands up a bounded amount
+  /// per turn of the loop starts counting again here. Layers pass it up.
+  func readBurstEnded()
 }
 
 extension StreamProtocol {
@@ -26,4 +32,6 @@ extension StreamProtocol {
   public func dataReceived(_ data: ByteBuffer) {}
   /// Returns false, so the transport closes.
   public func eofReceived() -> Bool { false }
+  /// Does nothing.
+  public func readBurstEnded() {}
 }

@@ -39,6 +39,18 @@ public protocol ReadTransport: Transport {
 
   /// True unless reading is paused or the transport is closing.
   var isReading: Bool { get }
+
+  /// Runs `work` on the transport's thread at a later turn of its event loop, after the work
+  /// already ready (other connections' reads among it), unless the connection has ended by
+  /// then. A layer that stops handing up data to be fair to other connections goes on from
+  /// there. Returns false, scheduling nothing, when the transport has no loop to defer to (the
+  /// default); the layer then goes on at once.
+  func callOnNextTurn(_ work: @escaping () -> Void) -> Bool
+}
+
+extension ReadTransport {
+  /// Schedules nothing: returns false.
+  public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool { false }
 }
 
 /// What a transport that writes offers besides the writes themselves: half-closing, aborting

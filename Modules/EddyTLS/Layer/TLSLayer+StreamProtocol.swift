@@ -39,6 +39,12 @@ extension TLSLayer: StreamProtocol {
     return true
   }
 
+  /// The read burst below ended: the protocol above learns it once the handshake is done.
+  public func readBurstEnded() {
+    guard upperConnected, state != .closed else { return }
+    upper.target.readBurstEnded()
+  }
+
   /// The transport below has closed: the protocol above gets `connectionLost` with the layer's
   /// error, if any, else the transport's; a connection that never finished its handshake
   /// reports the failure instead.

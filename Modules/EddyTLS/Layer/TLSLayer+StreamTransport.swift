@@ -81,6 +81,11 @@ extension TLSLayer: StreamTransport {
   /// True while open and not paused.
   public var isReading: Bool { state == .open && !readingPaused }
 
+  /// Defers `work` to the next turn of the loop of the transport below.
+  public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {
+    lower?.callOnNextTurn(work) ?? false
+  }
+
   /// Queues `data` for encryption; it is encrypted at once when the handshake is done and the
   /// transport below is not paused. Ignored after `close` or `abort`.
   public func write(_ data: ByteBuffer) {

@@ -164,6 +164,15 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// True unless reading is paused, the transport is closing or it is the write end of a pipe.
   public var isReading: Bool { state == .open && reads && !readingPaused }
 
+  /// Runs `work` at the loop's next turn if the transport has not closed by then.
+  public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {
+    guard state != .closed else { return false }
+    loop.callSoon { [self] in
+      if state != .closed { work() }
+    }
+    return true
+  }
+
   // MARK: Writing
 
   /// Writes at once when nothing is queued; otherwise queues `data` behind what is.
@@ -262,6 +271,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     // number of times) before going back to the selector, as the kernel has it ready.
     var reads = 1
     while readOnce() && reads < Self.readsPerWakeup { reads += 1 }
+    upper.target.readBurstEnded()
     gathering = false
     if hasGatheredWrites { flush() }
   }
