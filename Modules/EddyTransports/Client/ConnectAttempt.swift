@@ -61,9 +61,8 @@ final class ConnectAttempt: Selectable {
       nextAddress += 1
       do {
         fd = try Socket.make(family: address.family, type: Socket.streamType)
-        if options.noDelay && address.family != AF_UNIX {
-          try Socket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-        }
+        try SocketOption.apply(
+          [.noDelay(options.noDelay)] + options.socketOptions, to: fd, family: address.family)
         if try Socket.connect(fd, address: address) {
           connected()
         } else {

@@ -4,10 +4,13 @@ public struct ConnectOptions: Sendable {
   public var timeout: Duration?
   /// Disables Nagle's algorithm (`TCP_NODELAY`) on TCP connections.
   public var noDelay: Bool
+  /// Options set on the socket before it connects, after ``noDelay``.
+  public var socketOptions: [SocketOption]
 
-  /// Creates options; by default a 30-second timeout and `TCP_NODELAY` on.
-  public init(timeout: Duration? = .seconds(30), noDelay: Bool = true) {
+  /// Creates options; by default a 30-second timeout, `TCP_NODELAY` on and no other option.
+  public init(timeout: Duration? = .seconds(30), noDelay: Bool = true, socketOptions: [SocketOption] = []) {
     self.timeout = timeout
     self.noDelay = noDelay
+    self.socketOptions = socketOptions
   }
 }

@@ -11,12 +11,15 @@ public struct DatagramOptions: Sendable {
   public var sendBufferSize: Int?
   /// `SO_RCVBUF` in bytes; nil keeps the system's default.
   public var receiveBufferSize: Int?
+  /// Other options, set after those above.
+  public var socketOptions: [SocketOption]
 
   /// Creates options; by default every flag is off and the system's buffer sizes are kept.
   public init(
     reuseAddress: Bool = false, reusePort: Bool = false, allowBroadcast: Bool = false,
-    sendBufferSize: Int? = nil, receiveBufferSize: Int? = nil
+    sendBufferSize: Int? = nil, receiveBufferSize: Int? = nil, socketOptions: [SocketOption] = []
   ) {
+    self.socketOptions = socketOptions
     self.reuseAddress = reuseAddress
     self.reusePort = reusePort
     self.allowBroadcast = allowBroadcast

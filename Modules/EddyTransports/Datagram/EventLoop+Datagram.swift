@@ -76,6 +76,7 @@ extension EventLoop {
       if let size = options.receiveBufferSize {
         try Socket.setOption(fd, SOL_SOCKET, SO_RCVBUF, Int32(clamping: size))
       }
+      try SocketOption.apply(options.socketOptions, to: fd, family: family)
     } catch {
       throw .system(error)
     }

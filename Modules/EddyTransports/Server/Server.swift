@@ -103,6 +103,14 @@ public final class Server: Sendable {
     if options.noDelay && isTCP {
       try? Socket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
     }
+    if !options.socketOptions.isEmpty {
+      do {
+        try SocketOption.apply(
+          options.socketOptions, to: fd, family: Socket.localAddress(fd)?.family ?? AF_UNIX)
+      } catch {
+        loop.errorHandler(error)
+      }
+    }
     let transport = SocketStreamTransport(loop: loop, fd: fd, protocol: protocolFactory())
     let key = registry.insert(transport)
     transport.onClose = { [self] in

@@ -26,13 +26,18 @@ public struct ServerOptions: Sendable {
   /// A connection whose peer sends nothing and that has nothing left to write for this long is
   /// closed. nil: never.
   public var idleTimeout: Duration?
+  /// Options set on every accepted connection, after ``noDelay``; one that fails is reported to
+  /// the loop's error handler and the connection is served anyway.
+  public var socketOptions: [SocketOption]
 
   /// Creates options; by default backlog 1024, address reuse and `TCP_NODELAY` on, port reuse
   /// off, a 100 ms pause when descriptors run out, no connection limit and no idle timeout.
   public init(
     backlog: Int32 = 1024, reuseAddress: Bool = true, reusePort: Bool = false, noDelay: Bool = true,
-    acceptBackoff: Duration = .milliseconds(100), maxConnections: Int = 0, idleTimeout: Duration? = nil
+    acceptBackoff: Duration = .milliseconds(100), maxConnections: Int = 0, idleTimeout: Duration? = nil,
+    socketOptions: [SocketOption] = []
   ) {
+    self.socketOptions = socketOptions
     self.backlog = backlog
     self.reuseAddress = reuseAddress
     self.reusePort = reusePort
