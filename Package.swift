@@ -64,7 +64,7 @@ let package = Package(
     module("EddyProtocols", []),
     module("EddyTransports", ["CEddySystem", "EddyReactor", "EddyProtocols", deque]),
     module("EddyCodecs", ["CZlib", "EddyProtocols"]),
-    module("EddyTesting", ["EddyProtocols"]),
+    module("EddyTesting", ["EddyCodecs", "EddyProtocols"]),
     module("EddyTLS", ["CEddyOpenSSL", "EddyProtocols", deque, logging]),
     module("EddyTLSReactor", ["EddyTLS", "EddyReactor"]),
     module(
@@ -88,7 +88,7 @@ let package = Package(
     tests("EddyReactorTests", ["EddyReactor"]),
     tests("EddyProtocolsTests", ["EddyProtocols"]),
     tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
-    tests("EddyTestingTests", ["EddyTesting", "EddyProtocols"]),
+    tests("EddyTestingTests", ["EddyTesting", "EddyCodecs", "EddyProtocols"]),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
     tests("EddyLoadGenTests", ["EddyLoadGen", "EddyCodecs", "EddyTransports"]),
     tests(

@@ -64,4 +64,44 @@ import Testing
     #expect(flow.setLimits(WriteBufferLimits(high: 10, low: 2), bufferSize: 50) == .pause)
     #expect(flow.setLimits(WriteBufferLimits(high: 200, low: 60), bufferSize: 50) == .resume)
   }
+
+  @Test func equalMarksPauseJustOverAndResumeAtTheMark() {
+    var flow = WriteFlowControl(limits: WriteBufferLimits(high: 10, low: 10))
+    #expect(flow.update(bufferSize: 10) == nil)
+    #expect(flow.update(bufferSize: 11) == .pause)
+    #expect(flow.update(bufferSize: 10) == .resume)
+    #expect(flow.update(bufferSize: 11) == .pause)
+  }
+
+  @Test func noResumeWithoutAPause() {
+    var flow = WriteFlowControl(limits: WriteBufferLimits(high: 100, low: 20))
+    #expect(flow.update(bufferSize: 0) == nil)
+    #expect(flow.update(bufferSize: 20) == nil)
+    #expect(flow.update(bufferSize: 100) == nil)
+    #expect(!flow.isPaused)
+  }
+
+  @Test func newLimitsWithTheBufferBetweenThemKeepAPause() {
+    var flow = WriteFlowControl(limits: WriteBufferLimits(high: 100, low: 20))
+    #expect(flow.update(bufferSize: 150) == .pause)
+    #expect(flow.setLimits(WriteBufferLimits(high: 200, low: 50), bufferSize: 100) == nil)
+    #expect(flow.isPaused)
+    #expect(flow.limits == WriteBufferLimits(high: 200, low: 50))
+    #expect(flow.update(bufferSize: 51) == nil)
+    #expect(flow.update(bufferSize: 50) == .resume)
+  }
+
+  @Test func aHighMarkLoweredToTheBufferSizeDoesNotPause() {
+    var flow = WriteFlowControl(limits: WriteBufferLimits(high: 100, low: 20))
+    #expect(flow.setLimits(WriteBufferLimits(high: 50, low: 10), bufferSize: 50) == nil)
+    #expect(!flow.isPaused)
+    #expect(flow.update(bufferSize: 51) == .pause)
+  }
+
+  @Test func aQuarterOfASmallHighMarkRoundsDown() {
+    #expect(WriteBufferLimits(high: 3).low == 0)
+    #expect(WriteBufferLimits(high: 7).low == 1)
+    #expect(WriteBufferLimits(high: 10, low: 10).high == 10)
+    #expect(WriteBufferLimits(low: 0).high == 0)
+  }
 }
