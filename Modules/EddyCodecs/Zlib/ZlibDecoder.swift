@@ -7,7 +7,8 @@ import EddyProtocols
 /// Damaged input fails with ``CodecError/corruptStream(_:)``, output beyond the
 /// ``DecompressionLimit`` with ``CodecError/decompressionLimit(_:)``. A stream may stop at any
 /// block boundary (every sync flush ends one), so end-of-file there is a clean end; end-of-file
-/// inside a block is a truncated frame. Bytes after the end of the stream are corrupt.
+/// inside a block, or after the final block but before the stream's trailer (its check value),
+/// is a truncated frame. Bytes after the end of the stream are corrupt.
 ///
 /// The output chunk reuses one buffer whenever the layer above has let go of the previous chunk.
 /// Each copy of a decoder decodes on its own: the zlib state is created on first use, and a copy
@@ -23,12 +24,15 @@ public struct ZlibDecoder: FrameDecoder {
   private var outputPending = false
   private var streamEnded = false
   private var inputSinceBoundary = 0
+  /// Raw deflate has no trailer: its final block ends the stream.
+  private let hasTrailer: Bool
 
   /// Creates a decoder for the options' format, limits and chunk size.
   public init(options: ZlibOptions = ZlibOptions()) {
     stream = OwnedZlibStream(direction: .decompress, options: options)
     limit = options.limit
     chunkSize = options.outputChunkSize
+    hasTrailer = options.format != .deflate
   }
 
   /// False: decompressed chunks are a byte stream, not messages.
@@ -124,7 +128,11 @@ public struct ZlibDecoder: FrameDecoder {
   }
 
   private mutating func account(consumed: Int, _ stream: ZlibStream) throws(CodecError) {
-    let atBoundary = stream.state.pointee.data_type & 128 != 0
+    // Bit 7: inflate stopped at the end of a block; bit 6: that was the final block, so in the
+    // zlib and gzip formats the trailer (the check value, and gzip's length) is still to come
+    // and the stream may not end there.
+    let dataType = stream.state.pointee.data_type
+    let atBoundary = dataType & 128 != 0 && (dataType & 64 == 0 || !hasTrailer)
     inputSinceBoundary = atBoundary || streamEnded ? 0 : inputSinceBoundary + consumed
     totalInput += consumed
     totalOutput += output.readableBytes

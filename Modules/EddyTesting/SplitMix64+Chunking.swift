@@ -1,18 +1,7 @@
-/// The SplitMix64 generator: a fixed sequence from a seed, the same on every platform and
-/// release, so a chunking that found a bug is drawn again.
-struct SplitMix64 {
-  private var state: UInt64
+import EddyProtocols
 
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var mixed = state
-    mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-    return mixed ^ (mixed >> 31)
-  }
-
+/// The chunkings the decoder verifier draws from a seed.
+extension SplitMix64 {
   /// A number in `1...upper`.
   mutating func next(upTo upper: Int) -> Int {
     Int(next() % UInt64(upper)) + 1
