@@ -125,11 +125,17 @@ struct EchoServerCommand: ParsableCommand {
   }
 
   /// Echo under the codec stack, under TLS when a certificate was given (whether or not the
-  /// stack names `tls`: the certificate alone means TLS, as it always has).
-  func protocolFactory(_ stack: CodecStack) throws -> @Sendable () -> any StreamProtocol {
-    guard let tlsCertificate, let tlsKey else { return { stack.wrap(EchoProtocol()) } }
-    let context = try TLSContext(.server(certificatePath: tlsCertificate, keyPath: tlsKey, timer: .eventLoop))
-    return TLSLayer.factory(context: context) { stack.wrap(EchoProtocol()) }
+  /// stack names `tls`: the certificate alone means TLS, as it always has). TLS joins the stack
+  /// as its lowest layer, in place of the stack's `tls` mark.
+  func protocolFactory(_ parsed: CodecStack) throws -> @Sendable () -> any StreamProtocol {
+    var stack = parsed
+    if let tlsCertificate, let tlsKey {
+      let context = try TLSContext(
+        .server(certificatePath: tlsCertificate, keyPath: tlsKey, timer: .eventLoop))
+      let tls = CustomLayer(name: "tls") { above in TLSLayer(context: context, protocol: above) }
+      stack = CodecStack(layers: parsed.layers, usesTLS: true).replacingTLSMark(with: tls)
+    }
+    return { [stack] in stack.wrap(EchoProtocol()) }
   }
 
   /// The first line on standard output, flushed at once.

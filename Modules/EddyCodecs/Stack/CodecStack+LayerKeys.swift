@@ -104,6 +104,7 @@ extension CodecStack.Layer {
     case .line(let codec): Self.keyParts(codec)
     case .lengthPrefix(let codec): Self.keyParts(codec)
     case .zlib(let options): Self.keyParts(options)
+    case .custom: []
     }
   }
 

@@ -16,6 +16,8 @@ public struct CodecStack: Sendable, Equatable, CustomStringConvertible {
     case lengthPrefix(LengthFieldCodec)
     /// One compressed stream in each direction, sync-flushed after every write.
     case zlib(ZlibOptions)
+    /// Any other layer: a codec of your own, TLS, a layer of your own.
+    case custom(CustomLayer)
 
     /// The layer in a stack name: its name, then each setting that differs from the default as
     /// `:KEY=VALUE`, such as `length-prefix:width=2`.
@@ -23,12 +25,23 @@ public struct CodecStack: Sendable, Equatable, CustomStringConvertible {
       ([name] + keyParts).joined(separator: ":")
     }
 
-    /// The layer's name alone: `line`, `length-prefix` or `zlib`.
+    /// The layer's name alone: `line`, `length-prefix`, `zlib`, or a custom layer's name.
     public var name: String {
       switch self {
       case .line: "line"
       case .lengthPrefix: "length-prefix"
       case .zlib: "zlib"
+      case .custom(let layer): layer.name
+      }
+    }
+
+    /// True when the layer cuts the stream into frames (`line`, `length-prefix`, and custom
+    /// layers that say so).
+    public var frames: Bool {
+      switch self {
+      case .line, .lengthPrefix: true
+      case .zlib: false
+      case .custom(let layer): layer.frames
       }
     }
 
@@ -42,6 +55,8 @@ public struct CodecStack: Sendable, Equatable, CustomStringConvertible {
       case .zlib(let options):
         CodecLayer(
           decoder: ZlibDecoder(options: options), encoder: ZlibEncoder(options: options), upper: upper)
+      case .custom(let layer):
+        layer.makeLayer(above: upper)
       }
     }
   }
@@ -52,8 +67,15 @@ public struct CodecStack: Sendable, Equatable, CustomStringConvertible {
   /// The codec layers, from the wire upward; empty for `raw` (and for `tls` alone).
   public let layers: [Layer]
   /// True when the stack names `tls` as its lowest layer: the connection is to run TLS under
-  /// ``layers``. The stack does not build that layer; the tools do, from their `--tls…` options.
+  /// ``layers``. The stack does not build that layer: whoever has the TLS settings puts one in
+  /// with `replacingTLS(…)` (EddyTLS), as the tools do from their `--tls…` options.
   public let usesTLS: Bool
+
+  /// A stack whose TLS mark is replaced by `layer`, put lowest; unchanged when not ``usesTLS``.
+  public func replacingTLSMark(with layer: CustomLayer) -> CodecStack {
+    guard usesTLS else { return self }
+    return CodecStack(layers: [.custom(layer)] + layers)
+  }
 
   /// Creates a stack of the given layers, from the wire upward, over TLS when `usesTLS`.
   public init(layers: [Layer], usesTLS: Bool = false) {

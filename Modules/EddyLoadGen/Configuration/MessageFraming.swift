@@ -46,7 +46,7 @@ struct MessageFraming: Sendable {
         throw .invalidSetting(
           "the payload (\(payload.count) bytes) is larger than --max-frame \(codec.maxFrameLength)")
       }
-    case .zlib, nil:
+    case .zlib, .custom, nil:
       break
     }
     (layers, wirePayload) = try Self.preEncoded(stack, payload: payload)
@@ -62,7 +62,7 @@ struct MessageFraming: Sendable {
       switch stack.layers[0] {
       case .line(var codec): try codec.encode(ByteBuffer(bytes: payload), into: &frame)
       case .lengthPrefix(var codec): try codec.encode(ByteBuffer(bytes: payload), into: &frame)
-      case .zlib: return (stack, payload)
+      case .zlib, .custom: return (stack, payload)
       }
     } catch {
       throw .invalidSetting("the payload cannot be framed by --codec \(stack): \(error)")
@@ -79,11 +79,6 @@ struct MessageFraming: Sendable {
 }
 
 extension CodecStack {
-  /// True when the stack's top layer cuts the stream into frames (`line`, `length-prefix`).
-  var frames: Bool {
-    switch layers.last {
-    case .line, .lengthPrefix: true
-    case .zlib, nil: false
-    }
-  }
+  /// True when the stack's top layer cuts the stream into frames.
+  var frames: Bool { layers.last?.frames ?? false }
 }
