@@ -15,7 +15,8 @@ import EddyReactor
 final class Listener: Selectable {
   let fd: Int32
   let address: SocketAddress
-  private let loop: EventLoop
+  /// The loop that accepts on this socket.
+  let loop: EventLoop
   private let backoffDelay: Duration
   /// Receives each accepted descriptor and whether it is a TCP connection; set by the server
   /// before ``start()``.

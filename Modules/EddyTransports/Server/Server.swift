@@ -11,7 +11,10 @@ import Synchronization
   import Darwin
 #endif
 
-/// A listening server: accepts on one loop and spreads connections over its loops round-robin.
+/// A listening server. On a group of loops (Linux, TCP) every loop listens on the same port with
+/// `SO_REUSEPORT` and accepts its own connections, so no single loop does every accept; otherwise
+/// (one loop, Unix sockets, ``ServerOptions/acceptsOnEveryLoop`` off) the first loop accepts and
+/// spreads connections over the loops round-robin.
 ///
 /// Create one with `EventLoop.createServer`, `EventLoopGroup.createServer` or their Unix-socket
 /// variants. All of its methods are safe from any thread.
@@ -33,6 +36,8 @@ public final class Server: Sendable {
     /// The listening sockets are released.
     var listenersClosed = false
     var openConnections = 0
+    /// Listening sockets not yet closed.
+    var openListeners = 0
     var waiters: [CheckedContinuation<Void, Never>] = []
   }
 
@@ -47,26 +52,47 @@ public final class Server: Sendable {
     self.connections = loops.map { ConnectionRegistry(loop: $0, idleTimeout: options.idleTimeout) }
     self.listeners = ListenerSet()
     var bound: [SocketAddress] = []
-    var made: [Listener] = []
+    var made: [(listener: Listener, loopIndex: Int?)] = []
     for address in addresses {
+      let perLoop = Self.acceptsOnEveryLoop(address, loops: loops, options: options)
+      var listening = options
+      if perLoop { listening.reusePort = true }
       do {
-        let listener = try Listener(address: address, options: options, loop: acceptLoop)
-        made.append(listener)
-        bound.append(listener.address)
+        let first = try Listener(address: address, options: listening, loop: acceptLoop)
+        made.append((first, perLoop ? 0 : nil))
+        bound.append(first.address)
+        // The other loops bind the port the first one got (port 0 asks the kernel once).
+        if perLoop {
+          for index in loops.indices.dropFirst() {
+            made.append((try Listener(address: first.address, options: listening, loop: loops[index]), index))
+          }
+        }
       } catch {
-        for listener in made { listener.closeUnregistered() }
+        for (listener, _) in made { listener.closeUnregistered() }
         throw .bindFailed(address: address.description, error: error)
       }
     }
     self.addresses = bound
-    for listener in made {
+    for (listener, loopIndex) in made {
       // The listener keeps the server alive until it is closed, like a running asyncio server.
-      listener.onAccept = { [self] fd, isTCP in accepted(fd, isTCP: isTCP) }
+      listener.onAccept = { [self] fd, isTCP in accepted(fd, isTCP: isTCP, on: loopIndex) }
     }
-    listeners.items = made
-    acceptLoop.execute { [listeners] in
-      for listener in listeners.items { listener.start() }
+    listeners.items = made.map(\.listener)
+    state.withLock { $0.openListeners = made.count }
+    for index in listeners.items.indices {
+      listeners.items[index].loop.execute { [listeners] in listeners.items[index].start() }
     }
+  }
+
+  /// Whether `address` gets a listening socket on every loop.
+  private static func acceptsOnEveryLoop(_ address: SocketAddress, loops: [EventLoop], options: ServerOptions)
+    -> Bool
+  {
+    #if os(Linux)
+      options.acceptsOnEveryLoop && loops.count > 1 && address.family != AF_UNIX
+    #else
+      false
+    #endif
   }
 
   /// The first bound port (a convenience for servers started on port 0).
@@ -75,9 +101,10 @@ public final class Server: Sendable {
   /// The number of connections open right now.
   public var connectionCount: Int { state.withLock { $0.openConnections } }
 
-  /// Called on the accept loop with a new connection's descriptor; one beyond the connection
-  /// limit is closed at once.
-  func accepted(_ fd: Int32, isTCP: Bool) {
+  /// Called on a listener's loop with a new connection's descriptor, which that loop serves
+  /// when `loopIndex` names it (a listener per loop), else the next loop round-robin; one beyond
+  /// the connection limit is closed at once.
+  func accepted(_ fd: Int32, isTCP: Bool, on loopIndex: Int?) {
     let admitted = state.withLock { state in
       guard options.maxConnections == 0 || state.openConnections < options.maxConnections else {
         return false
@@ -89,7 +116,7 @@ public final class Server: Sendable {
       systemClose(fd)
       return
     }
-    let index = cursor.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count
+    let index = loopIndex ?? cursor.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count
     let loop = loops[index]
     if loop.isInLoopThread {
       serve(fd, isTCP: isTCP, on: loop, registry: connections[index])
@@ -142,14 +169,18 @@ public final class Server: Sendable {
       return state.isClosed
     }
     guard !alreadyClosed else { return }
-    acceptLoop.execute { [self] in
-      for listener in listeners.items { listener.close() }
-      listeners.items.removeAll()
-      let ready = state.withLock { state in
-        state.listenersClosed = true
-        return state.takeWaitersIfDone()
+    // Each listener is closed on its own loop; the last one closed marks the sockets released.
+    for index in listeners.items.indices {
+      listeners.items[index].loop.execute { [self] in
+        listeners.items[index].close()
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+          state.openListeners -= 1
+          guard state.openListeners == 0 else { return [] }
+          state.listenersClosed = true
+          return state.takeWaitersIfDone()
+        }
+        for waiter in ready { waiter.resume() }
       }
-      for waiter in ready { waiter.resume() }
     }
   }
 
@@ -188,7 +219,8 @@ extension Server.ServerState {
   }
 }
 
-/// The listeners of one server; touched only on its accept loop after creation.
+/// The listeners of one server: the array is fixed once the server is made, and each listener
+/// is touched only on its own loop after that.
 final class ListenerSet: @unchecked Sendable {
   var items: [Listener] = []
 }

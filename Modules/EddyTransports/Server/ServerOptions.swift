@@ -26,6 +26,10 @@ public struct ServerOptions: Sendable {
   /// A connection whose peer sends nothing and that has nothing left to write for this long is
   /// closed. nil: never.
   public var idleTimeout: Duration?
+  /// On a group of several loops (Linux, TCP): one listening socket per loop with
+  /// `SO_REUSEPORT`, each loop accepting and serving its own connections (the kernel spreads
+  /// them by address hash). Off, or elsewhere: the first loop accepts for all, round-robin.
+  public var acceptsOnEveryLoop: Bool
   /// Options set on every accepted connection, after ``noDelay``; one that fails is reported to
   /// the loop's error handler and the connection is served anyway.
   public var socketOptions: [SocketOption]
@@ -35,9 +39,10 @@ public struct ServerOptions: Sendable {
   public init(
     backlog: Int32 = 1024, reuseAddress: Bool = true, reusePort: Bool = false, noDelay: Bool = true,
     acceptBackoff: Duration = .milliseconds(100), maxConnections: Int = 0, idleTimeout: Duration? = nil,
-    socketOptions: [SocketOption] = []
+    socketOptions: [SocketOption] = [], acceptsOnEveryLoop: Bool = true
   ) {
     self.socketOptions = socketOptions
+    self.acceptsOnEveryLoop = acceptsOnEveryLoop
     self.backlog = backlog
     self.reuseAddress = reuseAddress
     self.reusePort = reusePort
