@@ -6,11 +6,20 @@ public struct ConnectOptions: Sendable {
   public var noDelay: Bool
   /// Options set on the socket before it connects, after ``noDelay``.
   public var socketOptions: [SocketOption]
+  /// Happy Eyeballs (RFC 8305): when a name resolves to several addresses, how long one attempt
+  /// may go unanswered before the next address is tried beside it (the families alternate);
+  /// zero tries them one after another. The first to connect wins, the others are closed.
+  public var attemptDelay: Duration
 
-  /// Creates options; by default a 30-second timeout, `TCP_NODELAY` on and no other option.
-  public init(timeout: Duration? = .seconds(30), noDelay: Bool = true, socketOptions: [SocketOption] = []) {
+  /// Creates options; by default a 30-second timeout, `TCP_NODELAY` on, no other option and a
+  /// 250 ms delay between racing attempts (RFC 8305's recommendation).
+  public init(
+    timeout: Duration? = .seconds(30), noDelay: Bool = true, socketOptions: [SocketOption] = [],
+    attemptDelay: Duration = .milliseconds(250)
+  ) {
     self.timeout = timeout
     self.noDelay = noDelay
     self.socketOptions = socketOptions
+    self.attemptDelay = attemptDelay
   }
 }

@@ -2,7 +2,7 @@ import EddyProtocols
 import EddyReactor
 
 extension EventLoop {
-  /// Connects to `host:port` over TCP, trying each resolved address in turn.
+  /// Connects to `host:port` over TCP, racing the resolved addresses (Happy Eyeballs, RFC 8305).
   ///
   /// Names are resolved off the loop's thread. On success the protocol made by
   /// `protocolFactory` has had `connectionMade` called and `completion` receives the transport;
@@ -24,7 +24,8 @@ extension EventLoop {
     return ConnectHandle(attempt)
   }
 
-  /// Connects to the first of `addresses` that accepts, trying them in order. Otherwise as
+  /// Connects to the first of `addresses` that accepts, racing them as Happy Eyeballs does
+  /// (``ConnectOptions/attemptDelay``; the families alternate, in the order given otherwise). Otherwise as
   /// ``createConnection(host:port:options:protocolFactory:completion:)``.
   @discardableResult
   public func createConnection(
