@@ -210,3 +210,19 @@ void eddy_set_thread_name(const char *name) {
   pthread_setname_np(pthread_self(), truncated);
 #endif
 }
+
+int eddy_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
+#ifdef SO_PEERCRED
+  struct ucred credentials;
+  socklen_t length = sizeof credentials;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+  *pid = credentials.pid;
+  *uid = credentials.uid;
+  *gid = credentials.gid;
+  return 0;
+#else
+  (void)fd; (void)pid; (void)uid; (void)gid;
+  errno = ENOTSUP;
+  return -1;
+#endif
+}

@@ -90,6 +90,37 @@ import Testing
     }
   }
 
+  @Test func aServerSeesItsUnixPeersCredentials() async throws {
+    let seen = Locked<PeerCredentials?>(nil)
+    let tcpSeen = Locked<Bool?>(nil)
+    try await withLoop { loop in
+      let server = try loop.createUnixServer(path: path("credentials")) {
+        let probe = Probe(log: ProbeLog())
+        probe.onMade = { probe in
+          seen.withLock { $0 = (probe.transport as? SocketStreamTransport)?.peerCredentials }
+        }
+        return probe
+      }
+      defer { server.close() }
+      let tcp = try loop.createServer(host: "127.0.0.1", port: 0) {
+        let probe = Probe(log: ProbeLog())
+        probe.onMade = { probe in
+          tcpSeen.withLock { $0 = (probe.transport as? SocketStreamTransport)?.peerCredentials == nil }
+        }
+        return probe
+      }
+      defer { tcp.close() }
+      let client = try #require(RawSocket(connectingTo: server.addresses[0]))
+      let tcpClient = try #require(RawSocket(connectingTo: tcp.addresses[0]))
+      #expect(await eventually { seen.withLock { $0 } != nil && tcpSeen.withLock { $0 } != nil })
+      _ = (client, tcpClient)
+    }
+    // The client is this process.
+    #expect(
+      seen.withLock { $0 } == PeerCredentials(processID: getpid(), userID: geteuid(), groupID: getegid()))
+    #expect(tcpSeen.withLock { $0 } == true, "TCP connections have no peer credentials")
+  }
+
   @Test func abstractAddressesKeepTheirExactLength() throws {
     let address = try SocketAddress(abstractUnixName: "a\0b")
     let length = address.withSockAddr { _, length in Int(length) }

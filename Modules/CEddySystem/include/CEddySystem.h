@@ -20,6 +20,10 @@ int eddy_set_nonblocking(int fd);
 /// `accept4` with SOCK_NONBLOCK | SOCK_CLOEXEC on Linux, accept + fcntl elsewhere.
 int eddy_accept(int fd, struct sockaddr *addr, socklen_t *len);
 
+/// The peer's credentials of a Unix-domain socket (`SO_PEERCRED`, whose `struct ucred` needs
+/// _GNU_SOURCE); returns 0, or -1 with errno set (ENOTSUP where there is no SO_PEERCRED).
+int eddy_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
 /// `socket` with SOCK_NONBLOCK | SOCK_CLOEXEC on Linux, socket + fcntl elsewhere.
 int eddy_socket(int domain, int type, int protocol);
 

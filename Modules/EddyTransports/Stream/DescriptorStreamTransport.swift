@@ -119,6 +119,15 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// The descriptor, while it is open.
   public var fileDescriptor: Int32? { state == .closed ? nil : fd }
 
+  #if os(Linux)
+    /// The process, user and group at the other end of a Unix-domain connection; nil for TCP,
+    /// pipes and once closed.
+    public var peerCredentials: PeerCredentials? {
+      guard state != .closed, isSocket, localAddress?.family == AF_UNIX else { return nil }
+      return try? PeerCredentials.of(fd)
+    }
+  #endif
+
   /// The protocol receiving this transport's callbacks.
   public var streamProtocol: any StreamProtocol { upper.target }
 
