@@ -1,5 +1,6 @@
 import CEddySystem
 import EddyReactor
+import EddyTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -9,26 +9,6 @@ import Synchronization
   import Darwin
 #endif
 
-/// Polls `condition` every few milliseconds until it holds or `seconds` pass; returns whether it held.
-@discardableResult
-func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
-  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-  while ContinuousClock.now < deadline {
-    if condition() { return true }
-    try? await Task.sleep(for: .milliseconds(5))
-  }
-  return condition()
-}
-
-/// Runs `body` with a group of `loops` loops that is shut down afterwards.
-@discardableResult
-func withGroup<Result>(loops: Int = 1, _ body: (EventLoopGroup) async throws -> Result) async throws -> Result
-{
-  let group = try EventLoopGroup(loops: loops, name: "async-test")
-  defer { group.shutdown() }
-  return try await body(group)
-}
-
 /// A byte pattern with a prime period, so lost, duplicated or reordered chunks show.
 func patternByte(at offset: Int) -> UInt8 {
   UInt8(truncatingIfNeeded: offset % 251)

@@ -6,39 +6,6 @@ import EddyTransports
 import Logging
 import Testing
 
-/// Polls `condition` every few milliseconds until it holds or `seconds` pass; returns whether it held.
-@discardableResult
-func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
-  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-  while ContinuousClock.now < deadline {
-    if condition() { return true }
-    try? await Task.sleep(for: .milliseconds(5))
-  }
-  return condition()
-}
-
-/// Runs `body` with a one-loop group that is shut down afterwards.
-@discardableResult
-func withLoop<Result>(_ body: (EventLoop) async throws -> Result) async throws -> Result {
-  let group = try EventLoopGroup(loops: 1, name: "tls-test")
-  defer { group.shutdown() }
-  return try await body(group.loops[0])
-}
-
-/// Connects from `loop` to 127.0.0.1:`port` with a protocol made by `factory`; returns once
-/// the TCP connection is made (the TLS handshake may still be running).
-func connect(_ loop: EventLoop, port: Int, _ factory: @escaping @Sendable () -> any StreamProtocol)
-  async throws
-{
-  try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-    loop.execute {
-      loop.createConnection(host: "127.0.0.1", port: port, protocolFactory: factory) { result in
-        continuation.resume(with: result.map { _ in () }.mapError { $0 as any Error })
-      }
-    }
-  }
-}
-
 /// The handshake failures a layer reported.
 final class FailureLog: Sendable {
   private let failures = Locked<[TLSError]>([])
