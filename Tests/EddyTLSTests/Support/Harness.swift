@@ -2,6 +2,7 @@ import EddyProtocols
 import EddyReactor
 import EddyTLS
 import EddyTLSReactor
+import EddyTestSupport
 import EddyTransports
 import Logging
 import Testing
@@ -84,13 +85,14 @@ final class Made<Element: AnyObject>: @unchecked Sendable {
   }
 }
 
-/// Starts `Tests/Interop/tls_peer.py` with `arguments`.
+/// Starts `Tests/Interop/tls_peer.py` with `arguments`, its standard error merged into its output.
 func pythonPeer(_ arguments: [String]) throws -> ChildProcess {
-  try ChildProcess(["python3", TestCertificates.interopDirectory + "/tls_peer.py"] + arguments)
+  try ChildProcess(
+    "python3", [TestCertificates.interopDirectory + "/tls_peer.py"] + arguments, mergingErrors: true)
 }
 
 /// The port in a peer's first line "port N" or "ACCEPT host:N".
-func announcedPort(_ peer: ChildProcess, prefix: String) -> Int? {
-  guard let line = peer.line(startingWith: prefix) else { return nil }
+func announcedPort(_ peer: ChildProcess, prefix: String) async -> Int? {
+  guard let line = await peer.line(startingWith: prefix) else { return nil }
   return Int(line.split(whereSeparator: { $0 == " " || $0 == ":" }).last ?? "")
 }
