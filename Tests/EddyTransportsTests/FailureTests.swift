@@ -74,7 +74,7 @@ import Testing
         return probe
       }
       #expect(await eventually { serverLog.isLost })
-      #expect(serverLog.lifecycle == [.made, .lost(errno: ECONNRESET)])
+      #expect(serverLog.lifecycle == [.made, .lost(ECONNRESET)])
       #expect(serverLog.bytes == Array("then reset".utf8))
     }
   }
@@ -124,7 +124,7 @@ import Testing
         }
       }
       #expect(await eventually(within: 30) { logs.allSatisfy { $0.isLost } })
-      #expect(logs.allSatisfy { $0.byteCount == 100 && $0.lifecycle == [.made, .lost(errno: nil)] })
+      #expect(logs.allSatisfy { $0.byteCount == 100 && $0.lifecycle == [.made, .lost(nil)] })
       #expect(await eventually { server.connectionCount == 0 })
     }
     server.close()
@@ -144,7 +144,7 @@ import Testing
       await server.waitClosed()
       #expect(server.connectionCount == 0)
       #expect(await eventually { clientLog.isLost })
-      #expect(clientLog.lifecycle == [.made, .eof, .lost(errno: nil)])
+      #expect(clientLog.lifecycle == [.made, .eof, .lost(nil)])
     }
   }
 

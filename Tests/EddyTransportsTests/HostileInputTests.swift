@@ -153,7 +153,7 @@ struct HostileCase: Sendable, CustomStringConvertible {
         } else {
           #expect(log.bytes == messages.flatMap(\.bytes))
         }
-        #expect(log.losses == [.lost(errno: nil)])
+        #expect(log.losses == [.lost(nil)])
       }
     }
     #expect(await eventually { server.connectionCount == 0 })

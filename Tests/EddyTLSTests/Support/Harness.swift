@@ -75,16 +75,6 @@ enum Contexts {
   }
 }
 
-/// The protocols a server made, in order; touched only on the server loop's thread.
-final class Made<Element: AnyObject>: @unchecked Sendable {
-  var items: [Element] = []
-
-  func add(_ item: Element) -> Element {
-    items.append(item)
-    return item
-  }
-}
-
 /// Starts `Tests/Interop/tls_peer.py` with `arguments`, its standard error merged into its output.
 func pythonPeer(_ arguments: [String]) throws -> ChildProcess {
   try ChildProcess(

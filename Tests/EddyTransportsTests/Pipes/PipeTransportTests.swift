@@ -39,8 +39,8 @@ import Testing
       }
       #expect(await eventually { reader.isLost && writer.isLost })
       #expect(reader.bytes == payload)
-      #expect(reader.lifecycle == [.made, .eof, .lost(errno: nil)])
-      #expect(writer.lifecycle == [.made, .pause, .resume, .lost(errno: nil)])
+      #expect(reader.lifecycle == [.made, .eof, .lost(nil)])
+      #expect(writer.lifecycle == [.made, .pause, .resume, .lost(nil)])
     }
   }
 
@@ -56,7 +56,7 @@ import Testing
       #expect(queued > 0)
       close(readEnd)
       #expect(await eventually { writer.isLost })
-      #expect(writer.lifecycle == [.made, .pause, .lost(errno: EPIPE)])
+      #expect(writer.lifecycle == [.made, .pause, .lost(EPIPE)])
     }
   }
 
@@ -67,7 +67,7 @@ import Testing
       try await loop.submit { _ = try loop.connectWritePipe(fd: writeEnd) { Probe(log: writer) } }
       close(readEnd)
       #expect(await eventually { writer.isLost })
-      #expect(writer.lifecycle == [.made, .lost(errno: nil)])
+      #expect(writer.lifecycle == [.made, .lost(nil)])
     }
   }
 
@@ -91,7 +91,7 @@ import Testing
       close(writeEnd)
       #expect(await eventually { reader.isLost })
       #expect(reader.bytes == Array("hello".utf8))
-      #expect(reader.lifecycle == [.made, .eof, .lost(errno: nil)])
+      #expect(reader.lifecycle == [.made, .eof, .lost(nil)])
     }
   }
 
