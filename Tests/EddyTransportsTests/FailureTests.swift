@@ -161,13 +161,3 @@ import Testing
     }
   }
 }
-
-/// Raises the soft limit on open descriptors (tests with many connections need thousands).
-func raiseDescriptorLimit(to wanted: rlim_t) {
-  var limit = rlimit()
-  getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-  if limit.rlim_cur < wanted {
-    limit.rlim_cur = min(wanted, limit.rlim_max)
-    setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-  }
-}

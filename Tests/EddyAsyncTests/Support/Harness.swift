@@ -51,20 +51,6 @@ func unixSocketPath(_ name: String) -> String {
   "/tmp/eddy-async-\(name)-\(getpid()).sock"
 }
 
-/// Raises the soft limit on open descriptors to at least `wanted` (within the hard limit);
-/// returns the soft limit in force.
-@discardableResult
-func raiseDescriptorLimit(to wanted: Int) -> Int {
-  var limits = rlimit()
-  guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return 0 }
-  if limits.rlim_cur < rlim_t(wanted) {
-    limits.rlim_cur = min(rlim_t(wanted), limits.rlim_max)
-    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
-    _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
-  }
-  return Int(limits.rlim_cur)
-}
-
 /// An integer shared between tasks.
 final class SharedCounter: Sendable {
   private let storage = Atomic<Int>(0)
