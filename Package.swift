@@ -11,9 +11,12 @@ func module(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
   .target(name: name, dependencies: dependencies, path: "Modules/\(name)", swiftSettings: strict)
 }
 
-/// A test target under Tests/ with the project's settings.
-func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
-  .testTarget(name: name, dependencies: dependencies, path: "Tests/\(name)", swiftSettings: strict)
+/// A test target under Tests/ with the project's settings; with `support`, it uses the helpers
+/// the test targets share (EddyTestSupport, Tests/Support).
+func tests(_ name: String, _ dependencies: [Target.Dependency], support: Bool = true) -> Target {
+  .testTarget(
+    name: name, dependencies: dependencies + (support ? ["EddyTestSupport"] : []), path: "Tests/\(name)",
+    swiftSettings: strict)
 }
 
 /// A command-line tool under Tools/ with the project's settings.
@@ -80,21 +83,26 @@ let package = Package(
       name: "EddyFuzzTargets", dependencies: ["EddyProtocols", "EddyCodecs", "EddyTesting"],
       path: "Tests/Fuzz/Targets", swiftSettings: strict),
 
+    // Helpers shared by the test targets (waiting, loops, child processes, probes); not a product
+    .target(
+      name: "EddyTestSupport", dependencies: ["EddyReactor", "EddyProtocols", "EddyTransports"],
+      path: "Tests/Support", swiftSettings: strict),
+
     // Tools
     tool("echo-server", ["EddyTransports", "EddyCodecs", "EddyTLS", "EddyTLSReactor", "EddyAsync"]),
     tool("loadgen", ["EddyLoadGen", "EddyCodecs", "EddyReactor", "EddyTLS", "EddyTLSReactor"]),
 
     // Tests
     tests("EddyReactorTests", ["EddyReactor"]),
-    tests("EddyProtocolsTests", ["EddyProtocols"]),
+    tests("EddyProtocolsTests", ["EddyProtocols"], support: false),
     tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
-    tests("EddyTestingTests", ["EddyTesting", "EddyCodecs", "EddyProtocols"]),
+    tests("EddyTestingTests", ["EddyTesting", "EddyCodecs", "EddyProtocols"], support: false),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
     tests("EddyLoadGenTests", ["EddyLoadGen", "EddyCodecs", "EddyTransports"]),
     tests(
       "EddyTLSTests",
       ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),
     tests("EddyAsyncTests", ["EddyAsync", "EddyCodecs", "EddyTLS", "EddyTLSReactor", "EddyLoadGen"]),
-    tests("EddyFuzzTests", ["EddyFuzzTargets"]),
+    tests("EddyFuzzTests", ["EddyFuzzTargets"], support: false),
   ]
 )

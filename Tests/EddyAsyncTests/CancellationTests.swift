@@ -1,6 +1,7 @@
 import EddyAsync
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 

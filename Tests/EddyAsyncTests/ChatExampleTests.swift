@@ -2,6 +2,7 @@ import EddyAsync
 import EddyCodecs
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import Testing
 
 // The chat room of docs/async.md, compiled and run here.

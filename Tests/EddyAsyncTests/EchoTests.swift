@@ -1,6 +1,7 @@
 import EddyAsync
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import Testing
 
 /// The smallest async echo server: every connection writes back what it reads.

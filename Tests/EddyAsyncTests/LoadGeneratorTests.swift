@@ -2,6 +2,7 @@ import EddyAsync
 import EddyCodecs
 import EddyLoadGen
 import EddyReactor
+import EddyTestSupport
 import Testing
 
 /// The async echo server under the load generator, as the benchmarks drive it.

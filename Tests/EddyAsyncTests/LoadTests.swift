@@ -1,6 +1,7 @@
 import EddyAsync
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import Testing
 
 @Suite struct LoadTests {

@@ -2,6 +2,7 @@ import EddyAsync
 import EddyCodecs
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 

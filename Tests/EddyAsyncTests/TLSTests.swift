@@ -4,6 +4,7 @@ import EddyProtocols
 import EddyReactor
 import EddyTLS
 import EddyTLSReactor
+import EddyTestSupport
 import Testing
 
 /// Async connections under a TLS layer: the layer makes the connection only after its

@@ -1,5 +1,6 @@
 import EddyCodecs
 import EddyProtocols
+import EddyTestSupport
 import Foundation
 import Testing
 
@@ -136,15 +137,8 @@ struct ZlibInteropTests {
   }
 
   private func run(_ script: String, arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = python
-    process.arguments = ["-c", script] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
-    return String(decoding: output, as: UTF8.self)
+    let process = try ChildProcess(python!.path, ["-c", script] + arguments)
+    #expect(process.blockingWait(seconds: 60) == 0, "\(process.standardError)")
+    return process.standardOutput
   }
 }

@@ -1,5 +1,6 @@
 import EddyCodecs
 import EddyLoadGen
+import EddyTestSupport
 import Testing
 
 /// Load through every codec stack the tools name, against an Eddy echo server using the same stack.

@@ -1,4 +1,5 @@
 import EddyLoadGen
+import EddyTestSupport
 import Testing
 
 #if canImport(Glibc)

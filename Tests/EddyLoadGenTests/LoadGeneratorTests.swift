@@ -1,4 +1,5 @@
 import EddyLoadGen
+import EddyTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -255,11 +256,11 @@ import Testing
   @Test func progressIsReportedWhileRunning() async throws {
     let server = try CountingEchoServer()
     defer { server.stop() }
-    let seen = ProgressRecorder()
+    let seen = Recorder<LoadProgress>()
     var configuration = testConfiguration(server.target)
     configuration.duration = .milliseconds(700)
-    _ = try await LoadGenerator(configuration).run(progressInterval: .milliseconds(200)) { seen.add($0) }
-    let reports = seen.all
+    _ = try await LoadGenerator(configuration).run(progressInterval: .milliseconds(200)) { seen.append($0) }
+    let reports = seen.values
     #expect(reports.count >= 2)
     #expect(reports.allSatisfy { $0.connectionsUp == 4 && $0.errors == 0 })
     #expect(reports.contains { $0.messagesPerSecond > 0 })

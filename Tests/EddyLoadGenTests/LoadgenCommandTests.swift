@@ -1,11 +1,12 @@
 import EddyLoadGen
+import EddyTestSupport
 import Foundation
 import Testing
 
 /// The `loadgen` executable, run as a user would, against the `echo-server` executable.
 @Suite(.serialized) struct LoadgenCommandTests {
-  private static let loadgen = ChildProcess.productsDirectory + "/loadgen"
-  private static let echoServer = ChildProcess.productsDirectory + "/echo-server"
+  private static let loadgen = productsDirectory + "/loadgen"
+  private static let echoServer = productsDirectory + "/echo-server"
 
   private func withEchoServer(_ body: (Int) async throws -> Void) async throws {
     let server = try ChildProcess(Self.echoServer, ["--port", "0"])

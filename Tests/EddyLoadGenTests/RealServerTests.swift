@@ -1,10 +1,11 @@
+import EddyTestSupport
 import Foundation
 import Testing
 
 /// `loadgen --mode request` (and `sink`) against real servers that are not Eddy, each server's
 /// own counters the reference: what loadgen says it sent is what the server processed.
 @Suite(.serialized) struct RealServerTests {
-  private static let loadgen = ChildProcess.productsDirectory + "/loadgen"
+  private static let loadgen = productsDirectory + "/loadgen"
   private static let load = ["--connections", "4", "--pipeline", "8", "--loops", "1", "--json", "--quiet"]
 
   /// Runs loadgen; returns its status, its JSON line and the process (for its standard error).

@@ -1,5 +1,6 @@
 import CEddySystem
 import EddyReactor
+import EddyTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -7,15 +8,6 @@ import Testing
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-/// The open descriptors of this process.
-func openDescriptorCount() -> Int {
-  guard let directory = opendir("/proc/self/fd") else { return -1 }
-  defer { closedir(directory) }
-  var count = 0
-  while readdir(directory) != nil { count += 1 }
-  return count
-}
 
 @Suite(.serialized) struct DescriptorTests {
   @Test func readerAndWriterWatchARawPipe() async throws {
@@ -59,15 +51,15 @@ func openDescriptorCount() -> Int {
   }
 
   @Test func closingAGroupReleasesEveryDescriptor() async throws {
-    let before = openDescriptorCount()
+    let before = openDescriptors().count
     do {
       let group = try EventLoopGroup(loops: 2)
       try await group.loops[0].submit {
         try group.loops[0].addSignalHandler(SIGUSR2) {}
       }
-      #expect(openDescriptorCount() > before)
+      #expect(openDescriptors().count > before)
       group.shutdown()
     }
-    #expect(openDescriptorCount() == before)
+    #expect(openDescriptors().count == before)
   }
 }

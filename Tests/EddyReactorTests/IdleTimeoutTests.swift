@@ -1,4 +1,5 @@
 import EddyReactor
+import EddyTestSupport
 import Testing
 
 /// Holds an idle timeout on the loop's thread between test steps.

@@ -1,4 +1,5 @@
 import EddyReactor
+import EddyTestSupport
 import Testing
 
 @Suite struct TimerTests {

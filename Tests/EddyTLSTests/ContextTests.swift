@@ -69,10 +69,16 @@ import Testing
   import Darwin
 #endif
 
+/// A file that could not be opened, and why.
+private struct UnreadableFile: Error {
+  let path: String
+  let errno: Int32
+}
+
 extension String {
   /// Reads a small text file.
   init(contentsOfPEM path: String) throws {
-    guard let file = fopen(path, "r") else { throw ChildProcessError.spawnFailed([path], errno) }
+    guard let file = fopen(path, "r") else { throw UnreadableFile(path: path, errno: errno) }
     defer { fclose(file) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)

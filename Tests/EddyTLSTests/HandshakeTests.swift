@@ -1,6 +1,7 @@
 import EddyProtocols
 import EddyReactor
 import EddyTLS
+import EddyTestSupport
 import EddyTransports
 import Testing
 

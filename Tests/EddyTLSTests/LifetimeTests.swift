@@ -1,6 +1,7 @@
 import EddyProtocols
 import EddyReactor
 import EddyTLS
+import EddyTestSupport
 import EddyTesting
 import EddyTransports
 import Testing

@@ -1,6 +1,7 @@
 import EddyProtocols
 import EddyReactor
 import EddyTLS
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -15,12 +16,14 @@ import Testing
   let certificates = TestCertificates.shared
 
   /// Starts `openssl s_server -www` presenting `certificate`; returns it and its port.
-  private func startServer(_ certificate: String) throws -> (ChildProcess, Int) {
-    let peer = try ChildProcess([
-      "openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "1", "-www", "-alpn", "eddy/1",
-      "-cert", certificates.path("\(certificate).pem"), "-key", certificates.path("\(certificate).key"),
-    ])
-    let port = try #require(announcedPort(peer, prefix: "ACCEPT"))
+  private func startServer(_ certificate: String) async throws -> (ChildProcess, Int) {
+    let peer = try ChildProcess(
+      "openssl",
+      [
+        "s_server", "-accept", "127.0.0.1:0", "-naccept", "1", "-www", "-alpn", "eddy/1",
+        "-cert", certificates.path("\(certificate).pem"), "-key", certificates.path("\(certificate).key"),
+      ], mergingErrors: true)
+    let port = try #require(await announcedPort(peer, prefix: "ACCEPT"))
     return (peer, port)
   }
 
@@ -44,16 +47,16 @@ import Testing
       fputs("hello s_client\n", file)
       fclose(file)
       let client = try ChildProcess(
+        "openssl",
         [
-          "openssl", "s_client", "-connect", "127.0.0.1:\(server.port!)", "-CAfile",
-          certificates.path("ca.pem"),
+          "s_client", "-connect", "127.0.0.1:\(server.port!)", "-CAfile", certificates.path("ca.pem"),
           "-servername", "localhost", "-verify_hostname", "localhost", "-verify_return_error", "-alpn",
           "eddy/1", "-ign_eof",
-        ], stdin: input)
-      #expect(client.finish() == 0, "\(client.transcript)")
-      #expect(client.lines.contains { $0.contains("Verify return code: 0 (ok)") }, "\(client.transcript)")
-      #expect(client.lines.contains("hello s_client"), "\(client.transcript)")
-      #expect(client.lines.contains { $0.contains("ALPN protocol: eddy/1") }, "\(client.transcript)")
+        ], standardInput: input, mergingErrors: true)
+      #expect(await client.wait(seconds: 10) == 0, "\(client.standardOutput)")
+      #expect(client.lines.contains { $0.contains("Verify return code: 0 (ok)") }, "\(client.standardOutput)")
+      #expect(client.lines.contains("hello s_client"), "\(client.standardOutput)")
+      #expect(client.lines.contains { $0.contains("ALPN protocol: eddy/1") }, "\(client.standardOutput)")
       #expect(await eventually { log.isLost })
       #expect(log.lifecycle.first == .made)
     }
@@ -61,7 +64,7 @@ import Testing
 
   @Test func eddyClientReadsFromSServerUntilItsCloseNotify() async throws {
     try await withLoop { loop in
-      let (peer, port) = try startServer("server")
+      let (peer, port) = try await startServer("server")
       let log = ProbeLog()
       let context = try Contexts.client { $0.applicationProtocols = ["eddy/1"] }
       try await connect(
@@ -74,7 +77,7 @@ import Testing
       #expect(await eventually { log.isLost })
       #expect(log.string.hasPrefix("HTTP/1.0 200 ok"))
       #expect(log.lifecycle == [.made, .eof, .lost(nil)])
-      peer.finish(within: 2)
+      await peer.wait(seconds: 2)
     }
   }
 
@@ -85,7 +88,7 @@ import Testing
   ])
   func eddyClientRejectsABadCertificate(certificate: String, reason: String) async throws {
     try await withLoop { loop in
-      let (peer, port) = try startServer(certificate)
+      let (peer, port) = try await startServer(certificate)
       let log = ProbeLog()
       let failures = FailureLog()
       let context = try Contexts.client()
@@ -98,7 +101,7 @@ import Testing
       #expect(failures.all == [.verificationFailed(reason: reason)])
       // The protocol above never hears of a connection whose handshake failed.
       #expect(log.events.isEmpty)
-      peer.finish(within: 2)
+      await peer.wait(seconds: 2)
     }
   }
 }

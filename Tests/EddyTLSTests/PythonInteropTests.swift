@@ -1,6 +1,7 @@
 import EddyProtocols
 import EddyReactor
 import EddyTLS
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -36,7 +37,7 @@ import Testing
           "client", "--port", "\(server.port!)", "--ca", certificates.path("ca.pem"), "--server-name",
           "localhost", "--send", "hello python", "--expect-echo", "--close", "unwrap",
         ] + (tls12 ? ["--tls12"] : []))
-      #expect(client.finish() == 0, "\(client.transcript)")
+      #expect(await client.wait(seconds: 10) == 0, "\(client.standardOutput)")
       #expect(client.lines.contains(tls12 ? "version TLSv1.2" : "version TLSv1.3"))
       #expect(client.lines.contains("echoed 12"))
       #expect(client.lines.contains("closed clean"))
@@ -54,7 +55,7 @@ import Testing
         "client", "--port", "\(server.port!)", "--ca", certificates.path("ca.pem"), "--server-name",
         "localhost", "--send", "last words", "--close", "vanish",
       ])
-      #expect(client.finish() == 0, "\(client.transcript)")
+      #expect(await client.wait(seconds: 10) == 0, "\(client.standardOutput)")
       #expect(await eventually { log.isLost })
       // Every byte before the truncation is delivered; the end is an error, not an EOF.
       #expect(log.string == "last words")
@@ -75,7 +76,7 @@ import Testing
         "client", "--port", "\(server.port!)", "--ca", certificates.path("ca.pem"), "--server-name",
         "localhost", "--close", "wait",
       ])
-      #expect(client.finish() == 0, "\(client.transcript)")
+      #expect(await client.wait(seconds: 10) == 0, "\(client.standardOutput)")
       // Python reads with ragged EOFs reported as errors, so this needs a real close_notify.
       #expect(client.lines.contains("received bye"))
       #expect(client.lines.contains("peer closed clean"))
@@ -95,7 +96,7 @@ import Testing
         "client", "--port", "\(server.port!)", "--ca", certificates.path("ca.pem"), "--server-name",
         "localhost", "--alpn", "h2,eddy/1",
       ])
-      #expect(client.finish() == 0, "\(client.transcript)")
+      #expect(await client.wait(seconds: 10) == 0, "\(client.standardOutput)")
       #expect(client.lines.contains("alpn eddy/1"))
       #expect(await eventually { log.isLost })
     }
@@ -110,9 +111,9 @@ import Testing
         "client", "--port", "\(server.port!)", "--ca", certificates.path("ca.pem"), "--server-name",
         "localhost",
       ])
-      #expect(client.finish() == 1)
+      #expect(await client.wait(seconds: 10) == 1)
       #expect(
-        client.lines.contains { $0.hasPrefix("error SSLCertVerificationError") }, "\(client.transcript)")
+        client.lines.contains { $0.hasPrefix("error SSLCertVerificationError") }, "\(client.standardOutput)")
       #expect(await eventually { !failures.all.isEmpty })
       let failure = try #require(failures.all.first)
       guard case .handshakeFailed(let reason) = failure else {
@@ -131,7 +132,7 @@ import Testing
         "server", "--cert", certificates.path("server.pem"), "--key", certificates.path("server.key"),
         "--alpn", "eddy/1",
       ])
-      let port = try #require(announcedPort(peer, prefix: "port"))
+      let port = try #require(await announcedPort(peer, prefix: "port"))
       // Without a server name the certificate must name the address connected to.
       let context = try Contexts.client(serverName: serverName) { $0.applicationProtocols = ["eddy/1"] }
       let log = ProbeLog()
@@ -147,7 +148,7 @@ import Testing
           return probe
         })
       #expect(await eventually { log.isLost })
-      #expect(peer.finish() == 0, "\(peer.transcript)")
+      #expect(await peer.wait(seconds: 10) == 0, "\(peer.standardOutput)")
       #expect(log.string == "hello from eddy")
       #expect(log.lifecycle == [.made, .lost(nil)])
       #expect(peer.lines.contains("echoed 15"))
@@ -162,7 +163,7 @@ import Testing
         "server", "--cert", certificates.path("server.pem"), "--key", certificates.path("server.key"),
         "--ca", certificates.path("ca.pem"),
       ])
-      let port = try #require(announcedPort(peer, prefix: "port"))
+      let port = try #require(await announcedPort(peer, prefix: "port"))
       let context = try Contexts.client { configuration in
         configuration.certificateChain = .file(certificates.path("client.pem"))
         configuration.privateKey = .file(certificates.path("client.key"))
@@ -179,7 +180,7 @@ import Testing
           return probe
         })
       #expect(await eventually { log.isLost })
-      #expect(peer.finish() == 0, "\(peer.transcript)")
+      #expect(await peer.wait(seconds: 10) == 0, "\(peer.standardOutput)")
       #expect(log.lifecycle == [.made, .lost(nil)])
     }
   }

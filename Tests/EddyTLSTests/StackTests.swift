@@ -2,6 +2,7 @@ import EddyCodecs
 import EddyProtocols
 import EddyReactor
 import EddyTLS
+import EddyTestSupport
 import EddyTransports
 import Testing
 

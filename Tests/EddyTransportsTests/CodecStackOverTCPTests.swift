@@ -1,6 +1,7 @@
 import EddyCodecs
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -37,7 +38,7 @@ final class MessageCollector: MessageProtocol {
   }
 
   func connectionLost(_ error: (any Error)?) {
-    log.record(.lost(errno: error == nil ? nil : -1))
+    log.record(.lost(error == nil ? nil : -1))
   }
 }
 
@@ -59,7 +60,7 @@ final class MessageCollector: MessageProtocol {
       #expect(await eventually { log.isLost })
       let sizes = log.events.compactMap { if case .data(let count) = $0 { count } else { nil } }
       #expect(sizes == messages.map(\.readableBytes))
-      #expect(log.events.last == .lost(errno: nil))
+      #expect(log.events.last == .lost(nil))
     }
   }
 
@@ -77,7 +78,7 @@ final class MessageCollector: MessageProtocol {
         return probe
       }
       #expect(await eventually { serverLog.isLost })
-      #expect(serverLog.lifecycle == [.made, .lost(errno: -1)])
+      #expect(serverLog.lifecycle == [.made, .lost(-1)])
     }
   }
 }

@@ -1,5 +1,6 @@
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -31,12 +32,12 @@ import Testing
       try await Task.sleep(for: .milliseconds(50))
       for log in [clientLog, serverLog] {
         #expect(log.events.first == .made)
-        #expect(log.events.last == .lost(errno: nil))
+        #expect(log.events.last == .lost(nil))
         #expect(log.events.filter { $0 == .made }.count == 1)
-        #expect(log.events.filter { $0 == .lost(errno: nil) }.count == 1)
+        #expect(log.events.filter { $0 == .lost(nil) }.count == 1)
       }
       #expect(clientLog.bytes == Array("ping".utf8))
-      #expect(serverLog.lifecycle == [.made, .eof, .lost(errno: nil)])
+      #expect(serverLog.lifecycle == [.made, .eof, .lost(nil)])
     }
   }
 
@@ -56,7 +57,7 @@ import Testing
         return probe
       }
       #expect(await eventually { serverLog.isLost && clientLog.events.contains(.eof) })
-      #expect(serverLog.lifecycle == [.made, .eof, .lost(errno: nil)])
+      #expect(serverLog.lifecycle == [.made, .eof, .lost(nil)])
       #expect(serverLog.bytes == Array("last words".utf8))
       #expect(clientLog.lifecycle == [.made, .eof])
     }
@@ -90,8 +91,8 @@ import Testing
       }
       #expect(await eventually { clientLog.isLost && serverLog.isLost })
       #expect(clientLog.bytes == Array("reply after eof".utf8))
-      #expect(clientLog.lifecycle == [.made, .eof, .lost(errno: nil)])
-      #expect(serverLog.lifecycle == [.made, .eof, .lost(errno: nil)])
+      #expect(clientLog.lifecycle == [.made, .eof, .lost(nil)])
+      #expect(serverLog.lifecycle == [.made, .eof, .lost(nil)])
       let events = serverLog.events
       let eofIndex = events.firstIndex(of: .eof)!
       #expect(!events[eofIndex...].contains { if case .data = $0 { true } else { false } })

@@ -1,4 +1,5 @@
 import EddyProtocols
+import EddyTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -12,9 +13,8 @@ import Testing
 @Suite struct DescriptorExhaustionTests {
   @Test func aServerOutOfDescriptorsServesWhatItHoldsAndRecoversOnceClientsLeave() async throws {
     let tool = try #require(builtTool("echo-server"), "echo-server is built next to the tests")
-    let server = try #require(
-      ChildProcess(script: "ulimit -n 64 && exec \"$0\" --port 0", arguments: [tool]))
-    let banner = try #require(server.readLine())
+    let server = try ChildProcess(script: "ulimit -n 64 && exec \"$0\" --port 0", arguments: [tool])
+    let banner = try #require(await server.readLine())
     let port = try #require(Int(banner.split(separator: ":").last ?? ""), "banner: \(banner)")
     let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
     raiseDescriptorLimit(to: 4096)
@@ -39,7 +39,7 @@ import Testing
     }
     #expect(echoed.count == newcomers.count)
 
-    server.send(SIGTERM)
-    #expect(server.waitForExit() == 0)
+    server.signal(SIGTERM)
+    #expect(await server.wait(seconds: 10) == 0)
   }
 }

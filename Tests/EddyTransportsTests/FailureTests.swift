@@ -1,5 +1,6 @@
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -73,7 +74,7 @@ import Testing
         return probe
       }
       #expect(await eventually { serverLog.isLost })
-      #expect(serverLog.lifecycle == [.made, .lost(errno: ECONNRESET)])
+      #expect(serverLog.lifecycle == [.made, .lost(ECONNRESET)])
       #expect(serverLog.bytes == Array("then reset".utf8))
     }
   }
@@ -123,7 +124,7 @@ import Testing
         }
       }
       #expect(await eventually(within: 30) { logs.allSatisfy { $0.isLost } })
-      #expect(logs.allSatisfy { $0.byteCount == 100 && $0.lifecycle == [.made, .lost(errno: nil)] })
+      #expect(logs.allSatisfy { $0.byteCount == 100 && $0.lifecycle == [.made, .lost(nil)] })
       #expect(await eventually { server.connectionCount == 0 })
     }
     server.close()
@@ -143,7 +144,7 @@ import Testing
       await server.waitClosed()
       #expect(server.connectionCount == 0)
       #expect(await eventually { clientLog.isLost })
-      #expect(clientLog.lifecycle == [.made, .eof, .lost(errno: nil)])
+      #expect(clientLog.lifecycle == [.made, .eof, .lost(nil)])
     }
   }
 
@@ -158,15 +159,5 @@ import Testing
         }
       }
     }
-  }
-}
-
-/// Raises the soft limit on open descriptors (tests with many connections need thousands).
-func raiseDescriptorLimit(to wanted: rlim_t) {
-  var limit = rlimit()
-  getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-  if limit.rlim_cur < wanted {
-    limit.rlim_cur = min(wanted, limit.rlim_max)
-    setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
   }
 }

@@ -1,5 +1,6 @@
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -56,7 +57,7 @@ final class Producer: StreamProtocol {
   }
 
   func connectionLost(_ error: (any Error)?) {
-    log.record(.lost(errno: (error as? SystemError)?.errno ?? (error == nil ? nil : -1)))
+    log.recordLost(error)
     transport = nil
   }
 
@@ -89,7 +90,7 @@ final class Producer: StreamProtocol {
       client?.resetOnClose()
       client = nil
       #expect(await eventually { log.isLost })
-      #expect(log.losses == [.lost(errno: ECONNRESET)] || log.losses == [.lost(errno: EPIPE)])
+      #expect(log.losses == [.lost(ECONNRESET)] || log.losses == [.lost(EPIPE)])
       #expect(log.lifecycle.first == .made)
       server.close()
       await server.waitClosed()
@@ -143,7 +144,7 @@ final class Producer: StreamProtocol {
       #expect(await eventually { log.isLost })
       #expect(log.lifecycle.first == .made)
       #expect(log.lifecycle.contains(.eof))
-      #expect(log.lifecycle.last == .lost(errno: nil))
+      #expect(log.lifecycle.last == .lost(nil))
       #expect(log.losses.count == 1)
       server.close()
       await server.waitClosed()
@@ -169,7 +170,7 @@ final class Producer: StreamProtocol {
     #expect(await eventually { logs.withLock { $0.count } == 10 && server.connectionCount == 10 })
     serverGroup.shutdown()
     let ended = logs.withLock { $0 }
-    #expect(ended.allSatisfy { $0.lifecycle.first == .made && $0.losses == [.lost(errno: nil)] })
+    #expect(ended.allSatisfy { $0.lifecycle.first == .made && $0.losses == [.lost(nil)] })
     #expect(server.connectionCount == 0)
     // Only the clients' ends remain; each sees its connection end.
     #expect(serverSockets(port: port) == 0)

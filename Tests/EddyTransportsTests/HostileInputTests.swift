@@ -1,6 +1,7 @@
 import EddyCodecs
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -152,7 +153,7 @@ struct HostileCase: Sendable, CustomStringConvertible {
         } else {
           #expect(log.bytes == messages.flatMap(\.bytes))
         }
-        #expect(log.losses == [.lost(errno: nil)])
+        #expect(log.losses == [.lost(nil)])
       }
     }
     #expect(await eventually { server.connectionCount == 0 })

@@ -1,5 +1,6 @@
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -59,8 +60,8 @@ import Testing
     }
     let delivered = same(client.bytes, Self.big.bytes)
     #expect(delivered)
-    #expect(client.lifecycle == [.made, .eof, .lost(errno: nil)])
-    #expect(server.lifecycle == [.made, .lost(errno: nil)])
+    #expect(client.lifecycle == [.made, .eof, .lost(nil)])
+    #expect(server.lifecycle == [.made, .lost(nil)])
   }
 
   @Test func writeAndCloseInsideDataReceivedFlushesEverything() async throws {
@@ -74,7 +75,7 @@ import Testing
     }
     let delivered = same(client.bytes, Self.big.bytes + Array("tail".utf8))
     #expect(delivered)
-    #expect(server.lifecycle == [.made, .lost(errno: nil)])
+    #expect(server.lifecycle == [.made, .lost(nil)])
   }
 
   @Test func writeInsideEOFReceivedIsDelivered() async throws {
@@ -86,8 +87,8 @@ import Testing
     }
     let delivered = same(client.bytes, Self.big.bytes)
     #expect(delivered)
-    #expect(server.lifecycle == [.made, .eof, .lost(errno: nil)])
-    #expect(client.lifecycle == [.made, .eof, .lost(errno: nil)])
+    #expect(server.lifecycle == [.made, .eof, .lost(nil)])
+    #expect(client.lifecycle == [.made, .eof, .lost(nil)])
   }
 
   @Test func writeAndCloseInsidePauseWriting() async throws {
@@ -103,7 +104,7 @@ import Testing
     }
     let delivered = same(client.bytes, Self.huge.bytes + Array("after pause".utf8))
     #expect(delivered)
-    #expect(server.lifecycle == [.made, .pause, .resume, .lost(errno: nil)], "client: \(client.lifecycle)")
+    #expect(server.lifecycle == [.made, .pause, .resume, .lost(nil)], "client: \(client.lifecycle)")
   }
 
   @Test func writeAndCloseInsideResumeWriting() async throws {
@@ -119,7 +120,7 @@ import Testing
     }
     let delivered = same(client.bytes, Self.huge.bytes + Array("after resume".utf8))
     #expect(delivered)
-    #expect(server.lifecycle == [.made, .pause, .resume, .lost(errno: nil)], "client: \(client.lifecycle)")
+    #expect(server.lifecycle == [.made, .pause, .resume, .lost(nil)], "client: \(client.lifecycle)")
   }
 
   @Test func abortInsideDataReceivedStopsEverything() async throws {
@@ -131,7 +132,7 @@ import Testing
         probe.transport!.close()
       }
     }
-    #expect(server.lifecycle == [.made, .lost(errno: nil)])
+    #expect(server.lifecycle == [.made, .lost(nil)])
     #expect(server.events.filter { if case .data = $0 { true } else { false } }.count == 1)
     #expect(client.events.first == .made)
     #expect(client.isLost)

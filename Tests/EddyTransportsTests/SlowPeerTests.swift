@@ -1,6 +1,7 @@
 import EddyCodecs
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -36,7 +37,7 @@ final class TimedServer: MessageProtocol {
   }
 
   func connectionLost(_ error: (any Error)?) {
-    log.record(.lost(errno: (error as? SystemError)?.errno ?? (error == nil ? nil : -1)))
+    log.recordLost(error)
     idle?.cancel()
     transport = nil
   }
@@ -65,7 +66,7 @@ final class TimedServer: MessageProtocol {
       #expect(waited >= .milliseconds(250))
       #expect(await eventually { log.isLost })
       #expect(log.bytes == Array("slowly".utf8))
-      #expect(log.lifecycle == [.made, .lost(errno: nil)])
+      #expect(log.lifecycle == [.made, .lost(nil)])
       server.close()
       await server.waitClosed()
       #expect(await eventually { serverSockets(port: port) == 0 })
@@ -92,7 +93,7 @@ final class TimedServer: MessageProtocol {
       #expect(await eventually { log.isLost })
       #expect(sent < 10)
       #expect(log.bytes == Array("complete".utf8))
-      #expect(log.lifecycle == [.made, .lost(errno: nil)])
+      #expect(log.lifecycle == [.made, .lost(nil)])
       server.close()
       await server.waitClosed()
       #expect(await eventually { serverSockets(port: port) == 0 })

@@ -1,5 +1,6 @@
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -86,7 +87,7 @@ final class OwnBufferProtocol: BufferedStreamProtocol {
       #expect(await eventually { second.isLost })
       #expect(first.lifecycle == [.made])
       #expect(second.bytes == Array("two".utf8))
-      #expect(second.lifecycle == [.eof, .lost(errno: nil)])
+      #expect(second.lifecycle == [.eof, .lost(nil)])
     }
   }
 
@@ -115,7 +116,7 @@ final class OwnBufferProtocol: BufferedStreamProtocol {
       }
       #expect(await eventually { log.isLost })
       let lost = log.events.last
-      #expect(lost == .lost(errno: EPIPE) || lost == .lost(errno: ECONNRESET))
+      #expect(lost == .lost(EPIPE) || lost == .lost(ECONNRESET))
     }
   }
 

@@ -9,26 +9,6 @@ import Synchronization
   import Darwin
 #endif
 
-/// Polls `condition` every few milliseconds until it holds or `seconds` pass; returns whether it held.
-@discardableResult
-func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
-  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-  while ContinuousClock.now < deadline {
-    if condition() { return true }
-    try? await Task.sleep(for: .milliseconds(5))
-  }
-  return condition()
-}
-
-/// Runs `body` with a group of `loops` loops that is shut down afterwards.
-@discardableResult
-func withGroup<Result>(loops: Int = 1, _ body: (EventLoopGroup) async throws -> Result) async throws -> Result
-{
-  let group = try EventLoopGroup(loops: loops, name: "async-test")
-  defer { group.shutdown() }
-  return try await body(group)
-}
-
 /// A byte pattern with a prime period, so lost, duplicated or reordered chunks show.
 func patternByte(at offset: Int) -> UInt8 {
   UInt8(truncatingIfNeeded: offset % 251)
@@ -69,20 +49,6 @@ func followsPattern(_ buffer: ByteBuffer, from offset: Int) -> Bool {
 /// A unique Unix socket path for this process.
 func unixSocketPath(_ name: String) -> String {
   "/tmp/eddy-async-\(name)-\(getpid()).sock"
-}
-
-/// Raises the soft limit on open descriptors to at least `wanted` (within the hard limit);
-/// returns the soft limit in force.
-@discardableResult
-func raiseDescriptorLimit(to wanted: Int) -> Int {
-  var limits = rlimit()
-  guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return 0 }
-  if limits.rlim_cur < rlim_t(wanted) {
-    limits.rlim_cur = min(rlim_t(wanted), limits.rlim_max)
-    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
-    _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
-  }
-  return Int(limits.rlim_cur)
 }
 
 /// An integer shared between tasks.

@@ -1,6 +1,7 @@
 import EddyAsync
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 
 #if canImport(Glibc)
@@ -111,16 +112,6 @@ final class Recorder: StreamProtocol {
   func connectionLost(_ error: (any Error)?) {
     log.recordLost(error)
     transport = nil
-  }
-}
-
-/// The protocols a server made; touched only on the server loop's thread.
-final class Made<Element: AnyObject>: @unchecked Sendable {
-  var items: [Element] = []
-
-  func add(_ item: Element) -> Element {
-    items.append(item)
-    return item
   }
 }
 

@@ -101,17 +101,6 @@ final class CountingEchoServer: Sendable {
   }
 }
 
-/// Polls `condition` every few milliseconds until it holds or `seconds` pass; returns whether it held.
-@discardableResult
-func eventually(within seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
-  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-  while ContinuousClock.now < deadline {
-    if condition() { return true }
-    try? await Task.sleep(for: .milliseconds(5))
-  }
-  return condition()
-}
-
 /// A configuration against `target` with small, test-sized defaults.
 func testConfiguration(_ target: LoadTarget) -> LoadConfiguration {
   var configuration = LoadConfiguration(target: target)

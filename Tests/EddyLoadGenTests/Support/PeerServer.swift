@@ -1,3 +1,4 @@
+import EddyTestSupport
 import Foundation
 
 /// A real server that is not Eddy (`redis-server`, `memcached`) on a free loopback port,

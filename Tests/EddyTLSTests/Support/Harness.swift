@@ -2,42 +2,10 @@ import EddyProtocols
 import EddyReactor
 import EddyTLS
 import EddyTLSReactor
+import EddyTestSupport
 import EddyTransports
 import Logging
 import Testing
-
-/// Polls `condition` every few milliseconds until it holds or `seconds` pass; returns whether it held.
-@discardableResult
-func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
-  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-  while ContinuousClock.now < deadline {
-    if condition() { return true }
-    try? await Task.sleep(for: .milliseconds(5))
-  }
-  return condition()
-}
-
-/// Runs `body` with a one-loop group that is shut down afterwards.
-@discardableResult
-func withLoop<Result>(_ body: (EventLoop) async throws -> Result) async throws -> Result {
-  let group = try EventLoopGroup(loops: 1, name: "tls-test")
-  defer { group.shutdown() }
-  return try await body(group.loops[0])
-}
-
-/// Connects from `loop` to 127.0.0.1:`port` with a protocol made by `factory`; returns once
-/// the TCP connection is made (the TLS handshake may still be running).
-func connect(_ loop: EventLoop, port: Int, _ factory: @escaping @Sendable () -> any StreamProtocol)
-  async throws
-{
-  try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-    loop.execute {
-      loop.createConnection(host: "127.0.0.1", port: port, protocolFactory: factory) { result in
-        continuation.resume(with: result.map { _ in () }.mapError { $0 as any Error })
-      }
-    }
-  }
-}
 
 /// The handshake failures a layer reported.
 final class FailureLog: Sendable {
@@ -107,23 +75,14 @@ enum Contexts {
   }
 }
 
-/// The protocols a server made, in order; touched only on the server loop's thread.
-final class Made<Element: AnyObject>: @unchecked Sendable {
-  var items: [Element] = []
-
-  func add(_ item: Element) -> Element {
-    items.append(item)
-    return item
-  }
-}
-
-/// Starts `Tests/Interop/tls_peer.py` with `arguments`.
+/// Starts `Tests/Interop/tls_peer.py` with `arguments`, its standard error merged into its output.
 func pythonPeer(_ arguments: [String]) throws -> ChildProcess {
-  try ChildProcess(["python3", TestCertificates.interopDirectory + "/tls_peer.py"] + arguments)
+  try ChildProcess(
+    "python3", [TestCertificates.interopDirectory + "/tls_peer.py"] + arguments, mergingErrors: true)
 }
 
 /// The port in a peer's first line "port N" or "ACCEPT host:N".
-func announcedPort(_ peer: ChildProcess, prefix: String) -> Int? {
-  guard let line = peer.line(startingWith: prefix) else { return nil }
+func announcedPort(_ peer: ChildProcess, prefix: String) async -> Int? {
+  guard let line = await peer.line(startingWith: prefix) else { return nil }
   return Int(line.split(whereSeparator: { $0 == " " || $0 == ":" }).last ?? "")
 }

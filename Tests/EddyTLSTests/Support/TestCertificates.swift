@@ -1,3 +1,5 @@
+import EddyTestSupport
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -22,14 +24,15 @@ struct TestCertificates: Sendable {
   static let shared: TestCertificates = {
     var template = Array("/tmp/eddy-tls-XXXXXX".utf8CString)
     let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    let maker = try! ChildProcess(["/bin/sh", interopDirectory + "/make_tls_certs.sh", directory])
-    let status = maker.finish(within: 60)
-    precondition(status == 0, "making test certificates failed:\n\(maker.transcript)")
+    let maker = try! ChildProcess(
+      "/bin/sh", [interopDirectory + "/make_tls_certs.sh", directory], mergingErrors: true)
+    let status = maker.blockingWait(seconds: 60)
+    precondition(status == 0, "making test certificates failed:\n\(maker.standardOutput)")
     temporaryDirectory = directory
     atexit {
       guard let directory = temporaryDirectory else { return }
-      let remover = try? ChildProcess(["rm", "-rf", directory])
-      remover?.finish(within: 10)
+      let remover = try? ChildProcess("rm", ["-rf", directory])
+      remover?.blockingWait(seconds: 10)
     }
     return TestCertificates(directory: directory)
   }()

@@ -1,5 +1,6 @@
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 
@@ -38,8 +39,8 @@ import Testing
       }
       #expect(await eventually { reader.isLost && writer.isLost })
       #expect(reader.bytes == payload)
-      #expect(reader.lifecycle == [.made, .eof, .lost(errno: nil)])
-      #expect(writer.lifecycle == [.made, .pause, .resume, .lost(errno: nil)])
+      #expect(reader.lifecycle == [.made, .eof, .lost(nil)])
+      #expect(writer.lifecycle == [.made, .pause, .resume, .lost(nil)])
     }
   }
 
@@ -55,7 +56,7 @@ import Testing
       #expect(queued > 0)
       close(readEnd)
       #expect(await eventually { writer.isLost })
-      #expect(writer.lifecycle == [.made, .pause, .lost(errno: EPIPE)])
+      #expect(writer.lifecycle == [.made, .pause, .lost(EPIPE)])
     }
   }
 
@@ -66,7 +67,7 @@ import Testing
       try await loop.submit { _ = try loop.connectWritePipe(fd: writeEnd) { Probe(log: writer) } }
       close(readEnd)
       #expect(await eventually { writer.isLost })
-      #expect(writer.lifecycle == [.made, .lost(errno: nil)])
+      #expect(writer.lifecycle == [.made, .lost(nil)])
     }
   }
 
@@ -90,7 +91,7 @@ import Testing
       close(writeEnd)
       #expect(await eventually { reader.isLost })
       #expect(reader.bytes == Array("hello".utf8))
-      #expect(reader.lifecycle == [.made, .eof, .lost(errno: nil)])
+      #expect(reader.lifecycle == [.made, .eof, .lost(nil)])
     }
   }
 

@@ -1,6 +1,7 @@
 import EddyCodecs
 import EddyProtocols
 import EddyReactor
+import EddyTestSupport
 import EddyTransports
 import Testing
 

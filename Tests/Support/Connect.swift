@@ -1,29 +1,10 @@
 import EddyProtocols
 import EddyReactor
 import EddyTransports
-import Testing
 
-/// Polls `condition` every few milliseconds until it holds or `seconds` pass; returns whether it held.
-@discardableResult
-func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
-  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-  while ContinuousClock.now < deadline {
-    if condition() { return true }
-    try? await Task.sleep(for: .milliseconds(5))
-  }
-  return condition()
-}
-
-/// Runs `body` with a one-loop group that is shut down afterwards.
-@discardableResult
-func withLoop<Result>(_ body: (EventLoop) async throws -> Result) async throws -> Result {
-  let group = try EventLoopGroup(loops: 1, name: "test")
-  defer { group.shutdown() }
-  return try await body(group.loops[0])
-}
-
-/// Connects from `loop` to `address` with a protocol made by `factory` (on the loop's thread).
-func connect(
+/// Connects from `loop` to `address` with a protocol made by `factory` (on the loop's thread);
+/// returns once the connection is made (a layer's handshake may still be running).
+package func connect(
   _ loop: EventLoop, to address: SocketAddress, options: ConnectOptions = ConnectOptions(),
   _ factory: @escaping @Sendable () -> any StreamProtocol
 ) async throws {
@@ -43,4 +24,12 @@ func connect(
       }
     }
   }
+}
+
+/// Connects from `loop` to 127.0.0.1:`port` with a protocol made by `factory`; returns once
+/// the TCP connection is made (a layer's handshake may still be running).
+package func connect(
+  _ loop: EventLoop, port: Int, _ factory: @escaping @Sendable () -> any StreamProtocol
+) async throws {
+  try await connect(loop, to: try SocketAddress(ipAddress: "127.0.0.1", port: port), factory)
 }
