@@ -108,7 +108,7 @@ import Testing
   }
 
   @Test func anInterruptWhileConnectingEndsTheRunAtOnceWithItsReport() async throws {
-    let listener = try UnansweringListener()
+    let listener = try SilentListener()
     let process = try ChildProcess(
       Self.loadgen, ["\(listener.port)", "--connections", "4", "--connect-timeout", "60", "--json"])
     try await Task.sleep(for: .seconds(1))

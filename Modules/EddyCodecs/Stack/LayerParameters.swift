@@ -1,6 +1,6 @@
 /// The `KEY=VALUE` parts of one layer of a stack name, checked against the keys the layer has,
 /// and read one key at a time into typed values.
-struct LayerParameters {
+package struct LayerParameters {
   /// The layer's name.
   let layer: String
   /// The stack as given, for errors.
@@ -71,7 +71,8 @@ struct LayerParameters {
     return bytes
   }
 
-  private static func hexDigit(_ character: UInt8) -> UInt8? {
+  /// The value of one hexadecimal digit (either case), or nil.
+  package static func hexDigit(_ character: UInt8) -> UInt8? {
     switch character {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
     case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10

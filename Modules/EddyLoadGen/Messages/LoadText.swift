@@ -1,3 +1,5 @@
+import EddyCodecs
+
 /// The text of a command-line value that stands for bytes: `\r \n \t \\ \xHH` are escapes,
 /// every other character is its UTF-8 encoding.
 public enum LoadText {
@@ -51,8 +53,8 @@ public enum LoadText {
       case UInt8(ascii: "t"): return UInt8(ascii: "\t")
       case UInt8(ascii: "\\"): return UInt8(ascii: "\\")
       case UInt8(ascii: "x"):
-        guard position + 2 <= utf8.count, let high = Self.hexDigit(utf8[position]),
-          let low = Self.hexDigit(utf8[position + 1])
+        guard position + 2 <= utf8.count, let high = LayerParameters.hexDigit(utf8[position]),
+          let low = LayerParameters.hexDigit(utf8[position + 1])
         else { throw refused("\\x must be followed by two hexadecimal digits") }
         position += 2
         return high << 4 | low
@@ -64,15 +66,6 @@ public enum LoadText {
     /// An error naming the option.
     func refused(_ reason: String) -> LoadConfigurationError {
       .invalidSetting("--\(option): \(reason)")
-    }
-
-    private static func hexDigit(_ byte: UInt8) -> UInt8? {
-      switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-      default: nil
-      }
     }
   }
 }

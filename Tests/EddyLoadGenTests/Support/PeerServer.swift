@@ -155,39 +155,3 @@ func freeLoopbackPort() throws -> Int {
   guard bound else { throw PeerServer.StartFailure(description: "no free port: errno \(errno)") }
   return Int(UInt16(bigEndian: address.sin_port))
 }
-
-/// A loopback listener that never accepts and whose accept queue is already full, so a new
-/// connection attempt to it neither succeeds nor fails: the kernel drops its SYNs.
-final class UnansweringListener {
-  private var descriptors: [Int32] = []
-  let port: Int
-
-  init() throws {
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    descriptors.append(listener)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let listening = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(listener, $0, length) == 0 && listen(listener, 0) == 0 && getsockname(listener, $0, &length) == 0
-      }
-    }
-    guard listening else { throw PeerServer.StartFailure(description: "listen: errno \(errno)") }
-    port = Int(UInt16(bigEndian: address.sin_port))
-    // A backlog of 0 holds one connection; two more attempts fill what the kernel allows.
-    for _ in 0..<3 {
-      let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-      descriptors.append(filler)
-      _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) }
-      }
-    }
-    usleep(100_000)
-  }
-
-  deinit {
-    for descriptor in descriptors { close(descriptor) }
-  }
-}
