@@ -99,18 +99,6 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   /// The socket, while it is open.
   public var fileDescriptor: Int32? { state == .closed ? nil : fd }
 
-  /// Sets a socket option on the endpoint now (see ``SocketOption``).
-  public func setOption(_ option: SocketOption) throws(SystemError) {
-    guard state != .closed else { throw SystemError("setsockopt", errno: EBADF) }
-    try option.apply(to: fd, family: Socket.localAddress(fd)?.family ?? AF_UNIX)
-  }
-
-  /// Reads an integer socket option of the endpoint, as `getsockopt` gives it.
-  public func getOption(level: Int32, name: Int32) throws(SystemError) -> Int32 {
-    guard state != .closed else { throw SystemError("getsockopt", errno: EBADF) }
-    return try SocketOption.value(of: fd, level: level, name: name)
-  }
-
   /// The protocol receiving this transport's callbacks.
   public var datagramProtocol: any DatagramProtocol { currentProtocol }
 

@@ -173,20 +173,6 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// True unless reading is paused, the transport is closing or it is the write end of a pipe.
   public var isReading: Bool { state == .open && reads && !readingPaused }
 
-  /// Sets a socket option on the connection now (see ``SocketOption``).
-  ///
-  /// - Throws: `SystemError` when the system refuses it, or `EBADF` once the transport closed.
-  public func setOption(_ option: SocketOption) throws(SystemError) {
-    guard state != .closed else { throw SystemError("setsockopt", errno: EBADF) }
-    try option.apply(to: fd, family: localAddress?.family ?? AF_UNIX)
-  }
-
-  /// Reads an integer socket option of the connection, as `getsockopt` gives it.
-  public func getOption(level: Int32, name: Int32) throws(SystemError) -> Int32 {
-    guard state != .closed else { throw SystemError("getsockopt", errno: EBADF) }
-    return try SocketOption.value(of: fd, level: level, name: name)
-  }
-
   /// Runs `work` at the loop's next turn if the transport has not closed by then.
   public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {
     guard state != .closed else { return false }
