@@ -21,7 +21,7 @@ all_targets=(byte-buffer line length-prefix zlib stack)
 targets=("${@:-${all_targets[@]}}")
 out=.build-fuzz
 flags=(-sanitize=fuzzer,address -parse-as-library -swift-version 6 -enable-upcoming-feature ExistentialAny
-  -O -g -use-ld=lld -I "$out/modules" -I Modules/CZlib)
+  -O -g -use-ld=lld -package-name eddy -I "$out/modules" -I Modules/CZlib)
 
 mkdir -p "$out/modules" "$out/objects" "$out/bin"
 
