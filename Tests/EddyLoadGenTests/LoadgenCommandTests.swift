@@ -246,7 +246,7 @@ import Testing
 
   @Test(arguments: [
     ["--port", "70000"], ["--port", "65536"], ["--port", "-1"], ["--loops", "0"], ["--idle-timeout", "-1"],
-    ["--idle-timeout", "nan"], ["--max-connections", "-1"],
+    ["--idle-timeout", "nan"], ["--max-connections", "-1"], ["--drain-timeout", "-1"],
   ])
   func echoServerRefusesValuesOutOfRangeWithExitTwo(arguments: [String]) async throws {
     let server = try ChildProcess(Self.echoServer, arguments)
@@ -267,6 +267,39 @@ import Testing
     first.signal(SIGTERM)
     #expect(await first.wait(seconds: 10) == 0)
     #expect(access(path, F_OK) != 0)
+  }
+
+  @Test func echoServerAbortsWhatDidNotDrainWithinTheDrainTimeout() async throws {
+    let server = try ChildProcess(Self.echoServer, ["--port", "0", "--drain-timeout", "0.5"])
+    let line = try #require(await server.line(startingWith: "listening on "))
+    let port = try #require(listeningPort(in: line))
+    // A peer that sends and never reads: its echoes cannot drain.
+    let peer = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(peer) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(peer, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    #expect(connected == 0)
+    _ = fcntl(peer, F_SETFL, O_NONBLOCK)
+    let chunk = [UInt8](repeating: 120, count: 65536)
+    var stalled = 0
+    for _ in 0..<2000 where stalled < 20 {
+      if send(peer, chunk, chunk.count, Int32(MSG_NOSIGNAL)) <= 0 {
+        stalled += 1
+        try await Task.sleep(for: .milliseconds(10))
+      }
+    }
+    let signalled = ContinuousClock.now
+    server.signal(SIGTERM)
+    #expect(await server.wait(seconds: 10) == 0)
+    let took = ContinuousClock.now - signalled
+    #expect(took >= .milliseconds(400) && took < .seconds(3), "exited \(took) after SIGTERM")
   }
 
   @Test func echoServerRefusesATLSLayerWithoutACertificate() async throws {

@@ -50,7 +50,8 @@ enum AsyncEcho {
         server.close()
         serving.cancel()
       },
-      isDrained: { server.connectionCount == 0 })
+      isDrained: { server.connectionCount == 0 },
+      abort: { serving.cancel() })
     return (server.addresses[0].description, service)
   }
 }

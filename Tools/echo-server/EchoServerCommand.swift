@@ -70,6 +70,13 @@ struct EchoServerCommand: ParsableCommand {
   var idleTimeout: Double = 0
 
   @Option(
+    name: .customLong("drain-timeout"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "On SIGINT/SIGTERM: seconds for connections to finish what is in flight before the rest are aborted.",
+      valueName: "seconds"))
+  var drainTimeout: Double = 5
+
+  @Option(
     name: .customLong("max-connections"), parsing: .unconditional,
     help: ArgumentHelp(
       "Close connections beyond this many at once, the others go on (0: no limit).", valueName: "n"))
@@ -85,6 +92,9 @@ struct EchoServerCommand: ParsableCommand {
     guard maxFrame >= 0 else { throw usageFailure("--max-frame: must not be negative") }
     guard idleTimeout.isFinite, (0...(365 * 24 * 3600)).contains(idleTimeout) else {
       throw usageFailure("--idle-timeout: must be between 0 and 31536000 seconds, not \(idleTimeout)")
+    }
+    guard drainTimeout.isFinite, (0...3600).contains(drainTimeout) else {
+      throw usageFailure("--drain-timeout: must be between 0 and 3600 seconds, not \(drainTimeout)")
     }
     guard (0...10_000_000).contains(maxConnections) else {
       throw usageFailure("--max-connections: must be between 0 and 10000000, not \(maxConnections)")
@@ -146,7 +156,7 @@ struct EchoServerCommand: ParsableCommand {
 
   func run() throws {
     let stack = try stack()
-    let shutdown = try ShutdownOnSignal()
+    let shutdown = try ShutdownOnSignal(grace: .nanoseconds(Int64((drainTimeout * 1e9).rounded())))
     let group = try EventLoopGroup(loops: loops, name: "echo")
     if asyncEcho {
       let (address, service) = try AsyncEcho.start(
