@@ -12,7 +12,8 @@ import EddyTLSReactor
   import Darwin
 #endif
 
-/// `loadgen`: applies load to an echo (or sink) server and reports throughput and latency.
+/// `loadgen`: applies load to any server (an echo server, a request/response server such as Redis
+/// or memcached, or a sink) and reports throughput, latency and exact counts.
 @main
 struct LoadgenCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -22,9 +23,13 @@ struct LoadgenCommand: AsyncParsableCommand {
       TARGET is PORT (meaning 127.0.0.1:PORT), HOST:PORT, [IPV6]:PORT or unix:PATH. \
       Without --rate the load is a closed loop keeping --pipeline messages outstanding per \
       connection; with --rate it is an open loop whose latency is measured from each message's \
-      scheduled send time. Progress goes to standard error once a second, the summary to \
+      scheduled send time. --mode echo expects each message back; --mode request expects one \
+      reply per --message, framed by the codec stack, --reply-frames, --reply-until or \
+      --reply-bytes; --mode sink only sends. Every message sent is answered, timed out \
+      (--reply-timeout) or in flight at the end, and a run ends by writing EOF and reading until \
+      the server closes. Progress goes to standard error once a second, the summary to \
       standard output; with --json the last line of standard output is one JSON object. \
-      Ctrl-C ends the run early and still reports it.
+      Ctrl-C or SIGTERM ends the run early and still reports it.
       """)
 
   @Argument(help: "PORT, HOST:PORT, [IPV6]:PORT or unix:PATH.")
