@@ -137,7 +137,7 @@ final class LoadConnection: MessageProtocol {
 
   func resumeWriting() {
     writePaused = false
-    if worker.configuration.mode == .sink && worker.rateInterval == nil { fillSink() }
+    if !worker.expectsReplies && worker.rateInterval == nil { fillSink() }
   }
 
   func connectionLost(_ error: (any Error)?) {

@@ -67,7 +67,14 @@ final class LoadWorker {
   @exclusivity(unchecked) private(set) var windowEnd = UInt64.max
   /// Messages this worker may still send, when the run counts requests.
   @exclusivity(unchecked) private var remainingRequests: Int?
+  /// One-shot timers, cancelled when the run finishes.
   private var timers: [CallbackHandle] = []
+  /// The pending timer of each repeating task; each firing replaces its own entry, so a long
+  /// run keeps one handle per task instead of one per period.
+  private var repeating: [Repeating: CallbackHandle] = [:]
+  private enum Repeating {
+    case timeoutCheck, readingCycle, drainPoll
+  }
   /// Wakes the open loop when the next message is due.
   private var pacer: PacingTimer?
   private var readingAllowed = true
@@ -374,12 +381,11 @@ final class LoadWorker {
   /// Checks for timed-out messages a few times per timeout.
   private func scheduleTimeoutCheck() {
     let period = min(max(replyTimeout / 8, 5_000_000), 250_000_000)
-    timers.append(
-      loop.callLater(after: .nanoseconds(Int64(period))) { [self] in
-        guard phase == .running || phase == .draining else { return }
-        checkTimeouts()
-        scheduleTimeoutCheck()
-      })
+    repeating[.timeoutCheck] = loop.callLater(after: .nanoseconds(Int64(period))) { [self] in
+      guard phase == .running || phase == .draining else { return }
+      checkTimeouts()
+      scheduleTimeoutCheck()
+    }
   }
 
   /// Counts every message unanswered for longer than the reply timeout as timed out and, in a
@@ -411,12 +417,11 @@ final class LoadWorker {
     guard phase == .running else { return }
     let cycle = configuration.slowReaderCycle
     setReading(false)
-    timers.append(
-      loop.callLater(after: cycle.period - cycle.reading) { [self] in
-        guard phase == .running else { return }
-        setReading(true)
-        timers.append(loop.callLater(after: cycle.reading) { [self] in pauseReadingCycle() })
-      })
+    repeating[.readingCycle] = loop.callLater(after: cycle.period - cycle.reading) { [self] in
+      guard phase == .running else { return }
+      setReading(true)
+      repeating[.readingCycle] = loop.callLater(after: cycle.reading) { [self] in pauseReadingCycle() }
+    }
   }
 
   private func setReading(_ allowed: Bool) {
@@ -460,7 +465,7 @@ final class LoadWorker {
   private func pollDrain() {
     guard phase == .draining else { return }
     if finishIfIdle() { return }
-    timers.append(loop.callLater(after: .milliseconds(2)) { [self] in pollDrain() })
+    repeating[.drainPoll] = loop.callLater(after: .milliseconds(2)) { [self] in pollDrain() }
   }
 
   /// Finishes when nothing more can happen: draining with every connection closed by the
@@ -488,6 +493,8 @@ final class LoadWorker {
     pacer = nil
     for timer in timers { timer.cancel() }
     timers.removeAll()
+    for timer in repeating.values { timer.cancel() }
+    repeating.removeAll()
     for connection in connections where connection.isOpen {
       counters.inFlight += connection.countedOutstanding
       connection.close()
