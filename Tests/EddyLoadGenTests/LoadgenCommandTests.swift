@@ -274,18 +274,8 @@ import Testing
     let line = try #require(await server.line(startingWith: "listening on "))
     let port = try #require(listeningPort(in: line))
     // A peer that sends and never reads: its echoes cannot drain.
-    let peer = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let peer = try connectedLoopbackSocket(port: port)
     defer { close(peer) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(peer, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    #expect(connected == 0)
     _ = fcntl(peer, F_SETFL, O_NONBLOCK)
     let chunk = [UInt8](repeating: 120, count: 65536)
     var stalled = 0

@@ -102,20 +102,7 @@ private struct RequestSocket {
   let fd: Int32
 
   init(port: Int) throws {
-    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else {
-      close(fd)
-      throw PeerServer.StartFailure(description: "connect to \(port): errno \(errno)")
-    }
+    fd = try connectedLoopbackSocket(port: port)
     var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
   }
@@ -137,6 +124,25 @@ private struct RequestSocket {
     }
     return String(decoding: reply, as: UTF8.self)
   }
+}
+
+/// A blocking TCP socket connected to 127.0.0.1:`port`.
+func connectedLoopbackSocket(port: Int) throws -> Int32 {
+  let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  var address = sockaddr_in()
+  address.sin_family = sa_family_t(AF_INET)
+  address.sin_port = in_port_t(UInt16(port).bigEndian)
+  address.sin_addr.s_addr = inet_addr("127.0.0.1")
+  let connected = withUnsafePointer(to: &address) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+      connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+    }
+  }
+  guard connected == 0 else {
+    close(fd)
+    throw PeerServer.StartFailure(description: "connect to \(port): errno \(errno)")
+  }
+  return fd
 }
 
 /// A TCP port on 127.0.0.1 that nothing listened on a moment ago.
