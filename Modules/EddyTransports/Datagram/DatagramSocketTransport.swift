@@ -20,18 +20,9 @@ import EddyReactor
 /// `EMSGSIZE`, or `ECONNREFUSED` after an ICMP port unreachable) and a receive error are
 /// reported through `errorReceived`; the endpoint stays open.
 public final class DatagramSocketTransport: DatagramTransport, Selectable {
-  private enum State {
-    /// Receiving and sending.
-    case open
-    /// `close()` was called: no more receiving, the queue drains, then the socket closes.
-    case closing
-    /// The socket is closed; `connectionLost` is delivered or about to be.
-    case closed
-  }
-
   /// The loop this transport lives on.
   public let loop: EventLoop
-  private let fd: Int32
+  private var fd: Int32 { lifecycle.fd }
   /// The peer of a connected socket: sends go there and may not name another address.
   private let connectedPeer: SocketAddress?
   /// The Unix socket file this socket bound, removed when it closes if it is still that file.
@@ -40,11 +31,9 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   private let area: DatagramBatchArea
   private var pending = PendingDatagrams()
   private var flow = WriteFlowControl()
-  private var state = State.open
-  private var registeredInterest: Interest = []
+  private var lifecycle: DescriptorLifecycle
   /// Set while waiting out `ENOBUFS`, which writability does not signal the end of.
   private var retry: CallbackHandle?
-  private var lostDelivered = false
   private var cachedLocalAddress: SocketAddress?
 
   /// How long sending waits after `ENOBUFS` before trying again.
@@ -60,7 +49,7 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
     boundFile: BoundSocketFile?
   ) {
     self.loop = loop
-    self.fd = fd
+    self.lifecycle = DescriptorLifecycle(fd: fd)
     self.connectedPeer = connectedPeer
     self.boundFile = boundFile
     self.currentProtocol = `protocol`
@@ -71,25 +60,22 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   /// bound Unix path removed) and no protocol callback is made.
   func start() throws(SystemError) {
     do {
-      try loop.register(self, fd: fd, interest: .read)
+      try lifecycle.register(self, on: loop, interest: .read)
     } catch {
       releaseSocket()
-      state = .closed
-      lostDelivered = true
       throw error
     }
-    registeredInterest = .read
     currentProtocol.connectionMade(self)
   }
 
   // MARK: Transport
 
   /// True once `close()` or `abort()` was called or the endpoint ended.
-  public var isClosing: Bool { state != .open }
+  public var isClosing: Bool { !lifecycle.isOpen }
 
   /// The address the socket is bound to.
   public var localAddress: SocketAddress? {
-    if cachedLocalAddress == nil && state != .closed { cachedLocalAddress = Socket.localAddress(fd) }
+    if cachedLocalAddress == nil && lifecycle.holdsDescriptor { cachedLocalAddress = Socket.localAddress(fd) }
     return cachedLocalAddress
   }
 
@@ -97,7 +83,7 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   public var peerAddress: SocketAddress? { connectedPeer }
 
   /// The socket, while it is open.
-  public var fileDescriptor: Int32? { state == .closed ? nil : fd }
+  public var fileDescriptor: Int32? { lifecycle.holdsDescriptor ? fd : nil }
 
   /// The protocol receiving this transport's callbacks.
   public var datagramProtocol: any DatagramProtocol { currentProtocol }
@@ -105,8 +91,7 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   /// Stops receiving, lets the queue drain, then closes; `connectionLost(nil)` follows.
   public func close() {
     loop.assertInLoopThread()
-    guard state == .open else { return }
-    state = .closing
+    guard lifecycle.apply(.closeRequested) else { return }
     updateInterest()
     if pending.isEmpty { finish(error: nil) }
   }
@@ -124,7 +109,7 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   /// taken yet. Ignored once the transport is closing.
   public func send(_ data: ByteBuffer, to address: SocketAddress? = nil) {
     loop.assertInLoopThread()
-    guard state == .open else { return }
+    guard lifecycle.isOpen else { return }
     let destination: SocketAddress?
     if let connectedPeer {
       guard address == nil || address == connectedPeer else {
@@ -184,13 +169,13 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   public func setWriteBufferLimits(high: Int?, low: Int?) {
     loop.assertInLoopThread()
     let transition = flow.setLimits(WriteBufferLimits(high: high, low: low), bufferSize: pending.byteCount)
-    if state != .closed { currentProtocol.apply(transition) }
+    if lifecycle.holdsDescriptor { currentProtocol.apply(transition) }
   }
 
   /// Sends what is queued, reporting datagrams the kernel refuses, and closes a closing
   /// transport once the queue is empty.
   private func flush() {
-    flushing: while state != .closed {
+    flushing: while lifecycle.holdsDescriptor {
       switch pending.flush(fd: fd, area: area) {
       case .drained, .wouldBlock:
         break flushing
@@ -201,10 +186,10 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
         currentProtocol.errorReceived(error)
       }
     }
-    guard state != .closed else { return }
+    guard lifecycle.holdsDescriptor else { return }
     updateInterest()
     currentProtocol.apply(flow.update(bufferSize: pending.byteCount))
-    if state == .closing && pending.isEmpty { finish(error: nil) }
+    if lifecycle.state == .closing && pending.isEmpty { finish(error: nil) }
   }
 
   /// Tries the queue again shortly: after `ENOBUFS` the socket stays writable, so waiting for
@@ -221,7 +206,7 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
 
   package func selectorReadable() {
     for _ in 0..<Self.batchesPerReadiness {
-      guard state == .open, receiveBatch() == DatagramBatchArea.batchSize else { return }
+      guard lifecycle.isOpen, receiveBatch() == DatagramBatchArea.batchSize else { return }
     }
   }
 
@@ -237,7 +222,7 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
     }
     for slot in 0..<count {
       // A protocol that closed or aborted gets nothing more.
-      guard state == .open else { break }
+      guard lifecycle.isOpen else { break }
       if area.isTruncated(slot) {
         currentProtocol.errorReceived(DatagramError.truncated(capacity: DatagramBatchArea.slotSize))
         continue
@@ -266,44 +251,35 @@ public final class DatagramSocketTransport: DatagramTransport, Selectable {
   /// Registers the readiness the current state needs: reads while open; writability while
   /// datagrams are queued and no `ENOBUFS` wait is running.
   private func updateInterest() {
-    guard state != .closed else { return }
     var wanted: Interest = []
-    if state == .open { wanted.insert(.read) }
+    if lifecycle.isOpen { wanted.insert(.read) }
     if !pending.isEmpty && retry == nil { wanted.insert(.write) }
-    guard wanted != registeredInterest else { return }
     do {
-      try loop.setInterest(wanted, fd: fd)
-      registeredInterest = wanted
+      try lifecycle.watch(wanted, on: loop)
     } catch {
       finish(error: error)
     }
   }
 
-  /// Closes the socket now and reports `connectionLost` once, on the loop's next iteration so
-  /// that a protocol closing from inside a callback finishes that callback first.
+  /// Closes the socket now (removing a bound Unix path) and reports `connectionLost` once (see
+  /// ``DescriptorLifecycle``).
   private func finish(error: (any Error)?, reportNow: Bool = false) {
-    guard state != .closed else { return }
-    state = .closed
+    guard lifecycle.releaseDescriptor(on: loop) else { return }
+    boundFile?.remove()
     pending.removeAll()
     retry?.cancel()
     retry = nil
-    loop.deregister(fd: fd)
-    releaseSocket()
-    if reportNow {
-      reportLost(error)
-    } else {
-      loop.callSoon { [self] in reportLost(error) }
-    }
+    DescriptorLifecycle.scheduleReport(on: loop, now: reportNow) { [self] in reportLost(error) }
   }
 
+  /// Releases the socket of an endpoint that never started.
   private func releaseSocket() {
     systemClose(fd)
     boundFile?.remove()
   }
 
   private func reportLost(_ error: (any Error)?) {
-    guard !lostDelivered else { return }
-    lostDelivered = true
+    guard lifecycle.apply(.lostReported) else { return }
     let lastProtocol = currentProtocol
     // Drop the protocol, which usually holds this transport: no reference cycle outlives the endpoint.
     currentProtocol = ClosedDatagramProtocol.shared

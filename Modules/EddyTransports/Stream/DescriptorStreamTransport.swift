@@ -26,18 +26,19 @@ import EddyReactor
 /// The write queue and water-mark state skip Swift's dynamic exclusivity checks: only the
 /// transport touches them, never across a callback, on every write.
 public final class DescriptorStreamTransport: StreamTransport, Selectable {
-  private enum State {
-    /// Reading and writing.
+  /// The write side of the stream: open, shutting down once the queue drains, or shut.
+  private enum WriteSide {
+    /// Writes are accepted.
     case open
-    /// `close()` was called: no more reads, the write buffer drains, then the socket closes.
-    case closing
-    /// The socket is closed; `connectionLost` is delivered or about to be.
-    case closed
+    /// `writeEOF()` was called: the socket's write side shuts once the queue has drained.
+    case shutdownPending
+    /// No more writes: the write side is shut, or the descriptor is a read pipe.
+    case shut
   }
 
   /// The loop this transport lives on.
   public let loop: EventLoop
-  private let fd: Int32
+  private var fd: Int32 { lifecycle.fd }
   private let isSocket: Bool
   /// The descriptor delivers data (sockets and read pipes).
   private let reads: Bool
@@ -47,12 +48,10 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private let resources: LoopResources
   @exclusivity(unchecked) private var pending = PendingWrites()
   @exclusivity(unchecked) private var flow = WriteFlowControl()
-  @exclusivity(unchecked) private var state = State.open
-  @exclusivity(unchecked) private var registeredInterest: Interest = []
+  @exclusivity(unchecked) private var lifecycle: DescriptorLifecycle
+  @exclusivity(unchecked) private var writeSide: WriteSide
   @exclusivity(unchecked) private var readingPaused = false
   @exclusivity(unchecked) private var peerSentEOF = false
-  @exclusivity(unchecked) private var eofRequested = false
-  private var lostDelivered = false
   /// True while a read's callbacks run: small writes are gathered and sent together when they
   /// return (one vectored write for every frame a read produced).
   @exclusivity(unchecked) private var gathering = false
@@ -71,12 +70,12 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// ``start()`` to register it and make the connection.
   init(loop: EventLoop, fd: Int32, protocol: any StreamProtocol, kind: StreamDescriptorKind = .socket) {
     self.loop = loop
-    self.fd = fd
+    self.lifecycle = DescriptorLifecycle(fd: fd)
     self.isSocket = kind == .socket
     self.reads = kind != .writePipe
     self.watchesHangUp = kind == .writePipe && PipeDescriptor.reportsHangUp(fd)
     // A read pipe has no write side: writes are ignored, as after `writeEOF()`.
-    self.eofRequested = kind == .readPipe
+    self.writeSide = kind == .readPipe ? .shut : .open
     self.upper = StreamProtocolLink(`protocol`)
     self.resources = LoopResources.of(loop)
   }
@@ -86,25 +85,22 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   func start() throws(SystemError) {
     let interest: Interest = reads || watchesHangUp ? .read : []
     do {
-      try loop.register(self, fd: fd, interest: interest)
+      try lifecycle.register(self, on: loop, interest: interest)
     } catch {
       systemClose(fd)
-      state = .closed
-      lostDelivered = true
       throw error
     }
-    registeredInterest = interest
     upper.target.connectionMade(self)
   }
 
   // MARK: Transport
 
   /// True once `close()` or `abort()` was called or the connection ended.
-  public var isClosing: Bool { state != .open }
+  public var isClosing: Bool { !lifecycle.isOpen }
 
   /// The socket's local address; nil for a pipe.
   public var localAddress: SocketAddress? {
-    if cachedLocalAddress == nil && state != .closed && isSocket {
+    if cachedLocalAddress == nil && lifecycle.holdsDescriptor && isSocket {
       cachedLocalAddress = Socket.localAddress(fd)
     }
     return cachedLocalAddress
@@ -112,18 +108,20 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
 
   /// The peer's address; nil for a pipe.
   public var peerAddress: SocketAddress? {
-    if cachedPeerAddress == nil && state != .closed && isSocket { cachedPeerAddress = Socket.peerAddress(fd) }
+    if cachedPeerAddress == nil && lifecycle.holdsDescriptor && isSocket {
+      cachedPeerAddress = Socket.peerAddress(fd)
+    }
     return cachedPeerAddress
   }
 
   /// The descriptor, while it is open.
-  public var fileDescriptor: Int32? { state == .closed ? nil : fd }
+  public var fileDescriptor: Int32? { lifecycle.holdsDescriptor ? fd : nil }
 
   #if os(Linux)
     /// The process, user and group at the other end of a Unix-domain connection; nil for TCP,
     /// pipes and once closed.
     public var peerCredentials: PeerCredentials? {
-      guard state != .closed, isSocket, localAddress?.family == AF_UNIX else { return nil }
+      guard lifecycle.holdsDescriptor, isSocket, localAddress?.family == AF_UNIX else { return nil }
       return try? PeerCredentials.of(fd)
     }
   #endif
@@ -140,8 +138,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Stops reading, lets the write buffer drain, then closes; `connectionLost(nil)` follows.
   public func close() {
     loop.assertInLoopThread()
-    guard state == .open else { return }
-    state = .closing
+    guard lifecycle.apply(.closeRequested) else { return }
     updateInterest()
     if pending.isEmpty { finish(error: nil) }
   }
@@ -157,7 +154,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Stops reading; idempotent. Bytes the peer sends wait in the kernel.
   public func pauseReading() {
     loop.assertInLoopThread()
-    guard state == .open, reads, !readingPaused else { return }
+    guard lifecycle.isOpen, reads, !readingPaused else { return }
     readingPaused = true
     updateInterest()
   }
@@ -165,19 +162,19 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Resumes reading; idempotent.
   public func resumeReading() {
     loop.assertInLoopThread()
-    guard state == .open, readingPaused else { return }
+    guard lifecycle.isOpen, readingPaused else { return }
     readingPaused = false
     updateInterest()
   }
 
   /// True unless reading is paused, the transport is closing or it is the write end of a pipe.
-  public var isReading: Bool { state == .open && reads && !readingPaused }
+  public var isReading: Bool { lifecycle.isOpen && reads && !readingPaused }
 
   /// Runs `work` at the loop's next turn if the transport has not closed by then.
   public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {
-    guard state != .closed else { return false }
+    guard lifecycle.holdsDescriptor else { return false }
     loop.callSoon { [self] in
-      if state != .closed { work() }
+      if lifecycle.holdsDescriptor { work() }
     }
     return true
   }
@@ -187,7 +184,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Writes at once when nothing is queued; otherwise queues `data` behind what is.
   public func write(_ data: ByteBuffer) {
     loop.assertInLoopThread()
-    guard state == .open, !eofRequested, !data.isEmpty else { return }
+    guard lifecycle.isOpen, writeSide == .open, !data.isEmpty else { return }
     if gathering && pending.byteCount &+ data.readableBytes <= flow.limits.high
       && (pending.isEmpty || hasGatheredWrites)
     {
@@ -228,7 +225,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Queues every buffer and writes them with one vectored call when nothing was queued before.
   public func write(contentsOf buffers: [ByteBuffer]) {
     loop.assertInLoopThread()
-    guard state == .open, !eofRequested else { return }
+    guard lifecycle.isOpen, writeSide == .open else { return }
     let wasEmpty = pending.isEmpty
     for buffer in buffers where !buffer.isEmpty { pending.append(buffer) }
     if wasEmpty && !pending.isEmpty {
@@ -242,13 +239,20 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// pipe once the buffer has drained.
   public func writeEOF() {
     loop.assertInLoopThread()
-    guard state == .open, !eofRequested else { return }
+    guard lifecycle.isOpen, writeSide == .open else { return }
     guard isSocket else {
       close()
       return
     }
-    eofRequested = true
-    if pending.isEmpty { shutdown(fd, Int32(SHUT_WR)) }
+    writeSide = .shutdownPending
+    if pending.isEmpty { shutDownWriting() }
+  }
+
+  /// Shuts the socket's write side, once, after the queue drained.
+  private func shutDownWriting() {
+    guard writeSide == .shutdownPending else { return }
+    writeSide = .shut
+    shutdown(fd, Int32(SHUT_WR))
   }
 
   /// True for sockets (which half-close) and the write end of a pipe (which closes).
@@ -264,7 +268,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   public func setWriteBufferLimits(high: Int?, low: Int?) {
     loop.assertInLoopThread()
     let transition = flow.setLimits(WriteBufferLimits(high: high, low: low), bufferSize: pending.byteCount)
-    if state != .closed { upper.target.apply(transition) }
+    if lifecycle.holdsDescriptor { upper.target.apply(transition) }
   }
 
   // MARK: Selectable
@@ -306,7 +310,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     if result > 0 {
       upper.target.dataReceived(buffer)
       resources.returnReceiveBuffer(buffer)
-      return result == asked && state == .open && !readingPaused
+      return result == asked && lifecycle.isOpen && !readingPaused
     }
     resources.returnReceiveBuffer(buffer)
     handleReadResult(result)
@@ -356,7 +360,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Writes what is queued, finishes a requested half-close or close, and reports a drain.
   private func flush() {
     hasGatheredWrites = false
-    guard state != .closed else { return }
+    guard lifecycle.holdsDescriptor else { return }
     switch pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs) {
     case .failed(let error):
       finish(error: error)
@@ -364,11 +368,11 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     case .wouldBlock:
       break
     case .drained:
-      if eofRequested { shutdown(fd, Int32(SHUT_WR)) }
+      shutDownWriting()
     }
     updateInterest()
     upper.target.apply(flow.update(bufferSize: pending.byteCount))
-    if state == .closing && pending.isEmpty { finish(error: nil) }
+    if lifecycle.state == .closing && pending.isEmpty { finish(error: nil) }
   }
 
   package func loopClosing() {
@@ -381,39 +385,27 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// EOF (for a pipe's write end: always, to notice its reader going away); writability while
   /// bytes are queued.
   private func updateInterest() {
-    guard state != .closed else { return }
     var wanted: Interest = []
-    if watchesHangUp || (reads && state == .open && !readingPaused && !peerSentEOF) { wanted.insert(.read) }
+    if watchesHangUp || (reads && lifecycle.isOpen && !readingPaused && !peerSentEOF) { wanted.insert(.read) }
     if !pending.isEmpty && !hasGatheredWrites { wanted.insert(.write) }
-    guard wanted != registeredInterest else { return }
     do {
-      try loop.setInterest(wanted, fd: fd)
-      registeredInterest = wanted
+      try lifecycle.watch(wanted, on: loop)
     } catch {
       finish(error: error)
     }
   }
 
-  /// Closes the socket now and reports `connectionLost` once, on the loop's next iteration so
-  /// that a protocol closing from inside a callback finishes that callback first.
+  /// Closes the socket now and reports `connectionLost` once (see ``DescriptorLifecycle``).
   private func finish(error: (any Error)?, reportNow: Bool = false) {
-    guard state != .closed else { return }
-    state = .closed
+    guard lifecycle.releaseDescriptor(on: loop) else { return }
     pending.removeAll()
-    loop.deregister(fd: fd)
-    systemClose(fd)
     onClose?()
     onClose = nil
-    if reportNow {
-      reportLost(error)
-    } else {
-      loop.callSoon { [self] in reportLost(error) }
-    }
+    DescriptorLifecycle.scheduleReport(on: loop, now: reportNow) { [self] in reportLost(error) }
   }
 
   private func reportLost(_ error: (any Error)?) {
-    guard !lostDelivered else { return }
-    lostDelivered = true
+    guard lifecycle.apply(.lostReported) else { return }
     // Drop the protocol, which usually holds this transport: no reference cycle outlives the connection.
     upper.detach().connectionLost(error)
   }
