@@ -81,6 +81,11 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   /// True when ``encodeBuffer`` holds replies written while frames were being handed up: they go
   /// below as one write when the handing-up ends (or sooner, to stay within the water marks).
   @exclusivity(unchecked) private var hasGatheredWrites = false
+  /// How many encoded bytes may be gathered in this delivery pass and still leave the transport
+  /// below within its high-water mark: asked of the layers below once per pass, not per reply
+  /// (nothing goes below while replies are gathered, so it holds for the whole pass). Zero once a
+  /// reply went below directly: the rest of the pass writes through, so pauses are reported.
+  @exclusivity(unchecked) private var gatherRoom = 0
   @exclusivity(unchecked) private var readingPaused = false
   @exclusivity(unchecked) private var isDelivering = false
   @exclusivity(unchecked) private var eofReceivedBelow = false
@@ -312,6 +317,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   private func deliverFrames() {
     guard !isDelivering else { return }
     isDelivering = true
+    if let lower { gatherRoom = lower.writeBufferLimits.high &- lower.writeBufferSize }
     defer {
       isDelivering = false
       writeGathered()
@@ -448,11 +454,12 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   /// pause is held back).
   private func finishEncoding() {
     guard let lower else { return }
-    if isDelivering && encodeBuffer.readableBytes &+ lower.writeBufferSize <= lower.writeBufferLimits.high {
+    if isDelivering && encodeBuffer.readableBytes <= gatherRoom {
       hasGatheredWrites = true
       return
     }
     hasGatheredWrites = false
+    gatherRoom = 0
     if !encodeBuffer.isEmpty { lower.write(encodeBuffer) }
   }
 
