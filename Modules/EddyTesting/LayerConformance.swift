@@ -216,7 +216,7 @@ public enum LayerConformance {
     return failures + reader.recorder.violations.map { "buffered: \($0)" }
   }
 
-  private static func joined(_ messages: [ByteBuffer]) -> ByteBuffer {
+  static func joined(_ messages: [ByteBuffer]) -> ByteBuffer {
     var all = ByteBuffer()
     for message in messages { all.writeBuffer(message) }
     return all

@@ -14,6 +14,10 @@ public protocol SubprocessProtocol: BaseProtocol {
 
   /// Called once when the child has exited; its status is the transport's `returnCode`.
   func processExited()
+
+  /// Called when the data of one burst of reads from the pipe for `fd` has been delivered (see
+  /// ``StreamProtocol/readBurstEnded()``).
+  func pipeReadBurstEnded(fd: Int32)
 }
 
 extension SubprocessProtocol {
@@ -25,4 +29,6 @@ extension SubprocessProtocol {
   public func pipeConnectionLost(fd: Int32, error: (any Error)?) {}
   /// Does nothing.
   public func processExited() {}
+  /// Does nothing.
+  public func pipeReadBurstEnded(fd: Int32) {}
 }

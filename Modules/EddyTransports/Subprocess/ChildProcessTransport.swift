@@ -150,6 +150,10 @@ public final class ChildProcessTransport: SubprocessTransport {
     userProtocol?.pipeDataReceived(fd: number, data: data)
   }
 
+  func pipeReadBurstEnded(_ number: Int32) {
+    userProtocol?.pipeReadBurstEnded(fd: number)
+  }
+
   func pipeLost(_ number: Int32, error: (any Error)?) {
     guard openPipes.remove(number) != nil else { return }
     userProtocol?.pipeConnectionLost(fd: number, error: error)

@@ -14,6 +14,8 @@ final class SubprocessPipeProtocol: StreamProtocol {
 
   func dataReceived(_ data: ByteBuffer) { owner.pipeDataReceived(number, data) }
 
+  func readBurstEnded() { owner.pipeReadBurstEnded(number) }
+
   func eofReceived() -> Bool { false }
 
   func connectionLost(_ error: (any Error)?) { owner.pipeLost(number, error: error) }

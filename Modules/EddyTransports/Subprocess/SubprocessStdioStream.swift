@@ -53,6 +53,11 @@ public final class SubprocessStdioStream: SubprocessProtocol, StreamTransport {
     }
   }
 
+  /// Passes the end of a read burst on stdout up.
+  public func pipeReadBurstEnded(fd: Int32) {
+    if fd == 1 { upper.target.readBurstEnded() }
+  }
+
   /// Keeps the first error, and reports the end of stdout as end-of-file.
   public func pipeConnectionLost(fd: Int32, error: (any Error)?) {
     if let error, firstError == nil { firstError = error }
@@ -119,6 +124,11 @@ public final class SubprocessStdioStream: SubprocessProtocol, StreamTransport {
 
   /// True while the child's stdout is read.
   public var isReading: Bool { stdout?.isReading ?? false }
+
+  /// Runs `work` at the loop's next turn while the child's stdout is open.
+  public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {
+    stdout?.callOnNextTurn(work) ?? false
+  }
 
   /// Bytes queued for the child's stdin.
   public var writeBufferSize: Int { stdin?.writeBufferSize ?? 0 }
