@@ -50,3 +50,41 @@ import Testing
     }
   }
 }
+
+/// What the protocol at the top of a stack sees of the connection below all its layers.
+@Suite struct StackConnectionFactsTests {
+  final class Facts: StreamProtocol {
+    let seen: Locked<(local: Int?, peer: String?, hasDescriptor: Bool, nextTurnRan: Bool)?>
+    init(seen: Locked<(local: Int?, peer: String?, hasDescriptor: Bool, nextTurnRan: Bool)?>) {
+      self.seen = seen
+    }
+
+    func connectionMade(_ transport: any StreamTransport) {
+      let facts = (
+        local: transport.localAddress?.port, peer: transport.peerAddress?.host,
+        hasDescriptor: transport.fileDescriptor != nil, nextTurnRan: false
+      )
+      seen.withLock { $0 = facts }
+      _ = transport.callOnNextTurn { [seen] in seen.withLock { $0?.nextTurnRan = true } }
+    }
+  }
+
+  @Test func theTopOfATLSAndCodecStackSeesTheSocketsAddressesDescriptorAndLoop() async throws {
+    try await withLoop { loop in
+      let seen = Locked<(local: Int?, peer: String?, hasDescriptor: Bool, nextTurnRan: Bool)?>(nil)
+      let stack = try CodecStack(parsing: "zlib,line")
+      let server = try loop.createServer(
+        host: "127.0.0.1", port: 0,
+        protocolFactory: TLSLayer.factory(context: try Contexts.server()) { stack.wrap(Facts(seen: seen)) })
+      defer { server.close() }
+      let log = ProbeLog()
+      try await connect(
+        loop, port: server.port!, TLSLayer.factory(context: try Contexts.client()) { Probe(log: log) })
+      #expect(await eventually { seen.withLock { $0?.nextTurnRan == true } })
+      let facts = seen.withLock { $0 }
+      #expect(facts?.local == server.port)
+      #expect(facts?.peer == "127.0.0.1")
+      #expect(facts?.hasDescriptor == true)
+    }
+  }
+}

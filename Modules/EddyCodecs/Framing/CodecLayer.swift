@@ -41,7 +41,7 @@ import EddyProtocols
 /// dynamic exclusivity checks: only the layer touches them, never across a callback, and the
 /// checks cost more than the decoding of a small frame.
 public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>: StreamProtocol,
-  MessageStreamTransport
+  MessageStreamTransport, TransportLayer
 {
   private enum State {
     case awaitingConnection
@@ -294,14 +294,8 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     lower?.setWriteBufferLimits(high: high, low: low)
   }
 
-  /// The transport below's local address.
-  public var localAddress: SocketAddress? { lower?.localAddress }
-
-  /// The transport below's peer address.
-  public var peerAddress: SocketAddress? { lower?.peerAddress }
-
-  /// The transport below's file descriptor.
-  public var fileDescriptor: Int32? { lower?.fileDescriptor }
+  /// The transport that carries the encoded bytes.
+  public var transportBelow: (any StreamTransport)? { lower }
 
   // MARK: Decoding and encoding
 
@@ -395,11 +389,6 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     }
     guard case .open = state else { return }
     upper.target.readBurstEnded()
-  }
-
-  /// Defers `work` to the next turn of the loop of the transport below.
-  public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {
-    lower?.callOnNextTurn(work) ?? false
   }
 
   /// Lets go of a received buffer once its frames are cut: keeps owned storage for reuse when

@@ -1,7 +1,7 @@
 import EddyProtocols
 
 /// The layer as the transport of the protocol above, which reads and writes plaintext.
-extension TLSLayer: StreamTransport {
+extension TLSLayer: StreamTransport, TransportLayer {
   /// True once closing has started or the connection is over.
   public var isClosing: Bool {
     switch state {
@@ -10,14 +10,8 @@ extension TLSLayer: StreamTransport {
     }
   }
 
-  /// The address of the transport below.
-  public var localAddress: SocketAddress? { lower?.localAddress }
-
-  /// The peer's address on the transport below.
-  public var peerAddress: SocketAddress? { lower?.peerAddress }
-
-  /// The descriptor of the transport below. Do not read, write or close it.
-  public var fileDescriptor: Int32? { lower?.fileDescriptor }
+  /// The transport that carries the records.
+  public var transportBelow: (any StreamTransport)? { lower }
 
   /// The protocol above.
   public var streamProtocol: any StreamProtocol { upper.target }
@@ -80,11 +74,6 @@ extension TLSLayer: StreamTransport {
 
   /// True while open and not paused.
   public var isReading: Bool { state == .open && !readingPaused }
-
-  /// Defers `work` to the next turn of the loop of the transport below.
-  public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {
-    lower?.callOnNextTurn(work) ?? false
-  }
 
   /// Queues `data` for encryption; it is encrypted at once when the handshake is done and the
   /// transport below is not paused. Ignored after `close` or `abort`.

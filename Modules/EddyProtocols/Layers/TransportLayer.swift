@@ -1,0 +1,27 @@
+/// A layer between a stream transport below and a protocol above: the connection facts a layer
+/// does not change are forwarded from the transport below by default.
+///
+/// A layer names the transport below, and gets ``localAddress``, ``peerAddress``,
+/// ``fileDescriptor`` and ``callOnNextTurn(_:)`` from it. What a layer does change (reading,
+/// writing, closing, water marks where it queues bytes of its own, `canWriteEOF`) it implements
+/// itself; see docs/architecture.md, "Layers".
+public protocol TransportLayer: ReadTransport {
+  /// The transport below; nil before `connectionMade` and once the connection has ended.
+  var transportBelow: (any StreamTransport)? { get }
+}
+
+extension TransportLayer {
+  /// The transport below's local address.
+  public var localAddress: SocketAddress? { transportBelow?.localAddress }
+
+  /// The transport below's peer address.
+  public var peerAddress: SocketAddress? { transportBelow?.peerAddress }
+
+  /// The transport below's descriptor. Do not read, write or close it.
+  public var fileDescriptor: Int32? { transportBelow?.fileDescriptor }
+
+  /// Defers `work` to the next turn of the loop of the transport below; false when there is none.
+  public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {
+    transportBelow?.callOnNextTurn(work) ?? false
+  }
+}
