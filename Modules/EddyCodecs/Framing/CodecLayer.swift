@@ -53,6 +53,26 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     case lost
   }
 
+  /// The one place the state changes. The legal moves: `awaitingConnection → open` (the
+  /// transport below connected), `open → closing` (close, abort), `open → failing` (a decode
+  /// error, told to the protocol above), `failing → failed` (the layer closes below), `open`,
+  /// `failing` or `closing → failed` (an encode error, or an abort while failing), `closing →
+  /// closing` (an abort while closing), and any state but `lost` `→ lost` (`connectionLost`).
+  /// Anything else traps in debug builds.
+  private func move(to next: State) {
+    let legal: Bool
+    switch (state, next) {
+    case (.awaitingConnection, .open), (.open, .closing), (.open, .failing), (.closing, .closing):
+      legal = true
+    case (.open, .failed), (.failing, .failed), (.closing, .failed): legal = true
+    case (.lost, _): legal = false
+    case (_, .lost): legal = true
+    default: legal = false
+    }
+    assert(legal, "codec layer: no move from \(state) to \(next)")
+    state = next
+  }
+
   /// Decodes one byte frame: set when both message types are `ByteBuffer`, so that the layer of
   /// byte frames runs on concrete buffers, with no generic value or cast per frame.
   private typealias ByteFrameDecoding = (inout Decoder, inout ByteBuffer, _ atEnd: Bool) throws -> ByteBuffer?
@@ -127,7 +147,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   public func connectionMade(_ transport: any StreamTransport) {
     guard case .awaitingConnection = state else { return }
     lower = transport
-    state = .open
+    move(to: .open)
     if let handler {
       handler.connectionMade(self)
     } else if let transport = self as? any StreamTransport {
@@ -170,7 +190,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     case .failed(let codecError), .failing(let codecError): reported = codecError
     case .awaitingConnection, .open, .closing: reported = error
     }
-    state = .lost
+    move(to: .lost)
     hasGatheredWrites = false
     // Let go of both neighbours: the protocol above usually keeps this layer as its transport,
     // and in a stack the transport below is another layer whose protocol above is this one;
@@ -235,7 +255,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   /// still sends what it buffered.
   public func close() {
     guard case .open = state else { return }
-    state = .closing
+    move(to: .closing)
     endWriting()
     if case .closing = state { lower?.close() }
   }
@@ -244,11 +264,11 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   public func abort() {
     switch state {
     case .open, .closing:
-      state = .closing
+      move(to: .closing)
       hasGatheredWrites = false
       lower?.abort()
     case .failing(let error):
-      state = .failed(error)
+      move(to: .failed(error))
       hasGatheredWrites = false
       lower?.abort()
     case .awaitingConnection, .failed, .lost:
@@ -484,7 +504,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   /// error when the transport below reports the end.
   private func decodeFailed(_ error: any Error) {
     guard case .open = state else { return }
-    state = .failing(error)
+    move(to: .failing(error))
     if let handler {
       handler.decodeFailed(error)
     } else {
@@ -492,7 +512,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     }
     guard case .failing = state else { return }
     writeGathered()
-    state = .failed(error)
+    move(to: .failed(error))
     lower?.close()
   }
 
@@ -501,7 +521,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   private func fail(_ error: any Error) {
     switch state {
     case .open, .failing, .closing:
-      state = .failed(error)
+      move(to: .failed(error))
       hasGatheredWrites = false
       lower?.abort()
     case .awaitingConnection, .failed, .lost:

@@ -37,7 +37,7 @@ extension TLSLayer {
 
   /// Starts closing: queued plaintext goes out, then close_notify, within the shutdown timeout.
   func beginClose() {
-    state = .flushing
+    move(to: .flushing)
     armShutdownTimer()
     // The peer's close_notify must be read even if the protocol above paused reading.
     if readingPaused {
@@ -50,7 +50,7 @@ extension TLSLayer {
   /// Sends close_notify; closes below at once if the peer's has arrived or its input ended.
   func sendCloseNotify() {
     guard state == .flushing, let ssl else { return }
-    state = .shuttingDown
+    move(to: .shuttingDown)
     OpenSSLErrors.clear()
     _ = SSL_shutdown(ssl)
     OpenSSLErrors.clear()
@@ -67,7 +67,7 @@ extension TLSLayer {
   /// first, within the shutdown timeout.
   func closeLower() {
     guard state != .closingLower && state != .closed else { return }
-    state = .closingLower
+    move(to: .closingLower)
     armShutdownTimer()
     lower?.close()
   }
@@ -97,7 +97,7 @@ extension TLSLayer {
     if failure == nil && (!pending.isEmpty || lower.writeBufferSize > 0) {
       failure = TLSError.shutdownTimeout
     }
-    state = .closingLower
+    move(to: .closingLower)
     pending.removeAll()
     lower.abort()
   }

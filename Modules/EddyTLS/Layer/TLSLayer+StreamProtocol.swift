@@ -52,7 +52,7 @@ extension TLSLayer: StreamProtocol {
     guard state != .closed else { return }
     let wasConnected = upperConnected
     let reported = failure ?? error
-    state = .closed
+    move(to: .closed)
     cancelTimers()
     releaseSSL()
     pending.removeAll()

@@ -30,7 +30,7 @@ extension TLSLayer: StreamTransport, TransportLayer {
     case .open:
       beginClose()
     case .idle:
-      state = .closed
+      move(to: .closed)
     case .handshaking:
       fail(TLSError.handshakeFailed(reason: "closed before the handshake completed"))
     case .flushing, .shuttingDown, .closingLower, .closed:
@@ -42,12 +42,12 @@ extension TLSLayer: StreamTransport, TransportLayer {
   public func abort() {
     switch state {
     case .idle:
-      state = .closed
+      move(to: .closed)
     case .handshaking, .open, .flushing, .shuttingDown, .closingLower:
       if state == .handshaking && failure == nil {
         failure = TLSError.handshakeFailed(reason: "aborted before the handshake completed")
       }
-      state = .closingLower
+      move(to: .closingLower)
       pending.removeAll()
       lower?.abort()
     case .closed:

@@ -54,6 +54,27 @@ public final class TLSLayer {
     case closed
   }
 
+  /// The one place the state changes (asyncio's `sslproto._set_state`). The legal moves:
+  /// `idle → handshaking` (a transport below), `handshaking → open` (the handshake completed),
+  /// `open → flushing` (a graceful close), `flushing → shuttingDown` (close_notify sent), any
+  /// live state `→ closingLower` (the transport below is closed or aborted, also again while it
+  /// closes), and any state `→ closed` (`connectionLost`, or a close before any transport).
+  /// Anything else traps in debug builds.
+  func move(to next: State) {
+    let legal: Bool
+    switch (state, next) {
+    case (.idle, .handshaking), (.handshaking, .open), (.open, .flushing), (.flushing, .shuttingDown):
+      legal = true
+    case (.handshaking, .closingLower), (.open, .closingLower), (.flushing, .closingLower),
+      (.shuttingDown, .closingLower), (.closingLower, .closingLower):
+      legal = true
+    case (_, .closed): legal = state != .closed
+    default: legal = false
+    }
+    assert(legal, "TLS layer: no move from \(state) to \(next)")
+    state = next
+  }
+
   /// The context this connection was made from.
   public let context: TLSContext
   var configuration: TLSConfiguration { context.configuration }
@@ -70,7 +91,7 @@ public final class TLSLayer {
   var upper: StreamProtocolLink
   /// True once the protocol above got `connectionMade`.
   var upperConnected = false
-  var state = State.idle
+  private(set) var state = State.idle
   var pending = PlaintextQueue()
   var flow: WriteFlowControl
   var lowerWritingPaused = false
@@ -144,7 +165,7 @@ public final class TLSLayer {
   func attach(_ transport: any StreamTransport) {
     guard state == .idle else { return }
     lower = transport
-    state = .handshaking
+    move(to: .handshaking)
     if let timeout = configuration.handshakeTimeout {
       handshakeTimer = configuration.timer.schedule(after: timeout) { [weak self] in
         self?.handshakeTimedOut()
@@ -256,7 +277,7 @@ public final class TLSLayer {
   private func handshakeCompleted() {
     handshakeTimer?()
     handshakeTimer = nil
-    state = .open
+    move(to: .open)
     upperConnected = true
     upper.target.connectionMade(self)
     // Plaintext written before the handshake (or from connectionMade) goes out now, and any
@@ -269,7 +290,7 @@ public final class TLSLayer {
     handshakeTimer = nil
     guard state == .handshaking else { return }
     failure = TLSError.handshakeTimeout
-    state = .closingLower
+    move(to: .closingLower)
     lower?.abort()
   }
 }
