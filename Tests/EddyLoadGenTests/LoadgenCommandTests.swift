@@ -247,6 +247,8 @@ import Testing
   @Test(arguments: [
     ["--port", "70000"], ["--port", "65536"], ["--port", "-1"], ["--loops", "0"], ["--idle-timeout", "-1"],
     ["--idle-timeout", "nan"], ["--max-connections", "-1"], ["--drain-timeout", "-1"],
+    ["--frame-timeout", "-1"],
+    ["--frame-timeout", "inf"], ["--buffer-budget", "-1"],
   ])
   func echoServerRefusesValuesOutOfRangeWithExitTwo(arguments: [String]) async throws {
     let server = try ChildProcess(Self.echoServer, arguments)

@@ -82,6 +82,20 @@ struct EchoServerCommand: ParsableCommand {
       "Close connections beyond this many at once, the others go on (0: no limit).", valueName: "n"))
   var maxConnections = 0
 
+  @Option(
+    name: .customLong("frame-timeout"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "Abort a connection whose frame has begun but not ended for this long (0: never).", valueName: "seconds"
+    ))
+  var frameTimeout: Double = 0
+
+  @Option(
+    name: .customLong("buffer-budget"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "Bytes all connections together may buffer (unfinished frames, unsent echoes); past it the one holding the most stops being read, then is aborted (0: no budget).",
+      valueName: "bytes"))
+  var bufferBudget = ServerOptions.defaultBufferBudget
+
   func validate() throws {
     guard (0...65535).contains(port) else {
       throw usageFailure("--port: must be between 0 and 65535, not \(port)")
@@ -99,6 +113,12 @@ struct EchoServerCommand: ParsableCommand {
     guard (0...10_000_000).contains(maxConnections) else {
       throw usageFailure("--max-connections: must be between 0 and 10000000, not \(maxConnections)")
     }
+    guard frameTimeout.isFinite, (0...(365 * 24 * 3600)).contains(frameTimeout) else {
+      throw usageFailure("--frame-timeout: must be between 0 and 31536000 seconds, not \(frameTimeout)")
+    }
+    guard (0...(1 << 50)).contains(bufferBudget) else {
+      throw usageFailure("--buffer-budget: must be between 0 and \(1 << 50) bytes, not \(bufferBudget)")
+    }
     guard (tlsCertificate == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
     }
@@ -113,7 +133,9 @@ struct EchoServerCommand: ParsableCommand {
   var serverOptions: ServerOptions {
     ServerOptions(
       maxConnections: maxConnections,
-      idleTimeout: idleTimeout > 0 ? .nanoseconds(Int64((idleTimeout * 1e9).rounded())) : nil)
+      idleTimeout: idleTimeout > 0 ? .nanoseconds(Int64((idleTimeout * 1e9).rounded())) : nil,
+      frameTimeout: frameTimeout > 0 ? .nanoseconds(Int64((frameTimeout * 1e9).rounded())) : nil,
+      bufferBudget: bufferBudget > 0 ? bufferBudget : nil)
   }
 
   /// The codec stack named by `--codec`, with `--max-frame` applied; a stack that does not parse

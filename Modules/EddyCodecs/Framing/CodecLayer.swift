@@ -111,6 +111,10 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   @exclusivity(unchecked) private var eofReceivedBelow = false
   @exclusivity(unchecked) private var eofDeliveredAbove = false
   @exclusivity(unchecked) private var writeEnded = false
+  /// The connection's usage, when its server limits it, and this layer's part of it: the bytes
+  /// of the unfinished frame it keeps.
+  @exclusivity(unchecked) private var belowUsage: ConnectionUsage?
+  @exclusivity(unchecked) private var usageShare = ConnectionUsage.Share()
   /// Frames and bytes handed up since the last read burst below ended (or the last yield).
   @exclusivity(unchecked) private var framesThisTurn = 0
   @exclusivity(unchecked) private var bytesThisTurn = 0
@@ -147,6 +151,7 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   public func connectionMade(_ transport: any StreamTransport) {
     guard case .awaitingConnection = state else { return }
     lower = transport
+    belowUsage = transport.usage
     move(to: .open)
     if let handler {
       handler.connectionMade(self)
@@ -196,6 +201,8 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
     // and in a stack the transport below is another layer whose protocol above is this one;
     // either pair would otherwise keep each other alive after the connection.
     lower = nil
+    if let usage = belowUsage { usageShare.release(in: usage) }
+    belowUsage = nil
     let lastHandler = handler
     handler = nil
     messageUpper = nil
@@ -364,6 +371,9 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
       }
     }
     settleCumulation()
+    if let usage = belowUsage {
+      usageShare.update(bufferedBytes: cumulation.readableBytes, unfinished: !cumulation.isEmpty, in: usage)
+    }
     guard case .open = state, !readingPaused, !yielded, eofReceivedBelow, !eofDeliveredAbove else { return }
     guard cumulation.isEmpty else {
       decodeFailed(CodecError.truncatedFrame(bufferedBytes: cumulation.readableBytes))

@@ -2,7 +2,7 @@
 /// does not change are forwarded from the transport below by default.
 ///
 /// A layer names the transport below, and gets ``localAddress``, ``peerAddress``,
-/// ``fileDescriptor`` and ``callOnNextTurn(_:)`` from it. What a layer does change (reading,
+/// ``fileDescriptor``, ``usage`` and ``callOnNextTurn(_:)`` from it. What a layer does change (reading,
 /// writing, closing, water marks where it queues bytes of its own, `canWriteEOF`) it implements
 /// itself; see docs/architecture.md, "Layers".
 public protocol TransportLayer: ReadTransport {
@@ -19,6 +19,9 @@ extension TransportLayer {
 
   /// The transport below's descriptor. Do not read, write or close it.
   public var fileDescriptor: Int32? { transportBelow?.fileDescriptor }
+
+  /// The usage of the transport below, which the layer reports its own buffers into.
+  public var usage: ConnectionUsage? { transportBelow?.usage }
 
   /// Defers `work` to the next turn of the loop of the transport below; false when there is none.
   public func callOnNextTurn(_ work: @escaping () -> Void) -> Bool {

@@ -17,6 +17,10 @@ public protocol Transport: AnyObject {
 
   /// The file descriptor underneath, when there is one. Do not read, write or close it.
   var fileDescriptor: Int32? { get }
+
+  /// What the connection holds, for a server that limits it (see ``ConnectionUsage``); nil when
+  /// nothing watches it. Layers report their own buffers into the usage of the transport below.
+  var usage: ConnectionUsage? { get }
 }
 
 extension Transport {
@@ -26,6 +30,8 @@ extension Transport {
   public var peerAddress: SocketAddress? { nil }
   /// None by default.
   public var fileDescriptor: Int32? { nil }
+  /// None by default.
+  public var usage: ConnectionUsage? { nil }
 }
 
 /// The read side of a transport.

@@ -1,11 +1,17 @@
+import EddyProtocols
 import EddyReactor
 
 /// The connections one server has open on one loop; touched only on that loop's thread. With an
 /// idle timeout it sweeps them a few times per timeout and closes each one whose peer sent
-/// nothing and that had nothing to write for that long.
+/// nothing and that had nothing to write for that long; with a frame timeout it aborts each one
+/// that has held unfinished input for that long. With a buffer budget it keeps the loop's
+/// share of it.
 final class ConnectionRegistry: @unchecked Sendable {
   let loop: EventLoop
   private let idleTimeout: Duration?
+  private let frameTimeout: Duration?
+  /// The loop's share of the server's buffer budget.
+  private let budget: BufferBudget?
   private var entries: [Int: Entry] = [:]
   private var nextKey = 0
   private var sweep: CallbackHandle?
@@ -18,19 +24,39 @@ final class ConnectionRegistry: @unchecked Sendable {
     var quietSince: Deadline
   }
 
-  init(loop: EventLoop, idleTimeout: Duration?) {
+  init(loop: EventLoop, idleTimeout: Duration?, frameTimeout: Duration?, budget: Int?) {
     self.loop = loop
     self.idleTimeout = idleTimeout
+    self.frameTimeout = frameTimeout
+    self.budget = budget.map { BufferBudget(limit: $0) }
   }
 
+  /// The sweep's period: a quarter of the shorter timeout.
+  private var sweepPeriod: Duration? {
+    switch (idleTimeout, frameTimeout) {
+    case (let idle?, let frame?): min(idle, frame) / 4
+    case (let idle?, nil): idle / 4
+    case (nil, let frame?): frame / 4
+    case (nil, nil): nil
+    }
+  }
+
+  /// Starts tracking a connection before it starts; gives it a usage when a frame timeout or
+  /// a budget watches what it holds.
   func insert(_ transport: SocketStreamTransport) -> Int {
     nextKey += 1
     entries[nextKey] = Entry(transport: transport, readWakeups: transport.readWakeups, quietSince: .now())
-    if sweep == nil, let idleTimeout { scheduleSweep(every: idleTimeout / 4) }
+    if frameTimeout != nil || budget != nil {
+      let usage = ConnectionUsage()
+      transport.usage = usage
+      budget?.join(transport, usage: usage)
+    }
+    if sweep == nil, let sweepPeriod { scheduleSweep(every: sweepPeriod) }
     return nextKey
   }
 
   func remove(_ key: Int) {
+    if let usage = entries[key]?.transport.usage { budget?.leave(usage) }
     entries[key] = nil
     if entries.isEmpty {
       sweep?.cancel()
@@ -50,6 +76,7 @@ final class ConnectionRegistry: @unchecked Sendable {
     sweep = loop.callLater(after: max(period, .milliseconds(1))) { [self] in
       sweep = nil
       closeIdle()
+      abortUnfinished()
       if !entries.isEmpty { scheduleSweep(every: period) }
     }
   }
@@ -69,5 +96,18 @@ final class ConnectionRegistry: @unchecked Sendable {
       }
     }
     for transport in idle { transport.close() }
+  }
+
+  /// Aborts every connection that has held unfinished input for the frame timeout.
+  private func abortUnfinished() {
+    guard let frameTimeout else { return }
+    let now = ContinuousClock.now
+    let late = entries.values.compactMap { entry -> SocketStreamTransport? in
+      guard let since = entry.transport.usage?.unfinishedInputSince, now - since >= frameTimeout else {
+        return nil
+      }
+      return entry.transport
+    }
+    for transport in late { transport.abort(reason: ServerLimitError.frameTimeout(frameTimeout)) }
   }
 }

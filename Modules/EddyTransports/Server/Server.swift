@@ -49,7 +49,11 @@ public final class Server: Sendable {
     self.loops = loops
     self.options = options
     self.protocolFactory = protocolFactory
-    self.connections = loops.map { ConnectionRegistry(loop: $0, idleTimeout: options.idleTimeout) }
+    let loopBudget = options.bufferBudget.map { $0 / loops.count }
+    self.connections = loops.map {
+      ConnectionRegistry(
+        loop: $0, idleTimeout: options.idleTimeout, frameTimeout: options.frameTimeout, budget: loopBudget)
+    }
     self.listeners = ListenerSet()
     var bound: [SocketAddress] = []
     var made: [(listener: Listener, loopIndex: Int?)] = []

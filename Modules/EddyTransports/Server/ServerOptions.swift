@@ -26,6 +26,16 @@ public struct ServerOptions: Sendable {
   /// A connection whose peer sends nothing and that has nothing left to write for this long is
   /// closed. nil: never.
   public var idleTimeout: Duration?
+  /// A connection whose layers have held the beginning of a frame for this long without its end
+  /// (a slow or stalled sender of one frame) is aborted with ``ServerLimitError/frameTimeout(_:)``.
+  /// nil: never. Only layers report unfinished frames: a server of raw bytes has none.
+  public var frameTimeout: Duration?
+  /// The bytes all connections together may buffer (unfinished received frames in their
+  /// layers and writes the kernel has not taken); see docs/reliability.md. Past it the
+  /// connection holding the most stops being read, and is aborted with
+  /// ``ServerLimitError/bufferBudgetExceeded(heldBytes:budget:)`` if the total still grows while it
+  /// holds the most. Split evenly among the server's loops. nil: no budget.
+  public var bufferBudget: Int?
   /// On a group of several loops (Linux, TCP): one listening socket per loop with
   /// `SO_REUSEPORT`, each loop accepting and serving its own connections (the kernel spreads
   /// them by address hash). Off, or elsewhere: the first loop accepts for all, round-robin.
@@ -34,13 +44,20 @@ public struct ServerOptions: Sendable {
   /// the loop's error handler and the connection is served anyway.
   public var socketOptions: [SocketOption]
 
+  /// The default ``bufferBudget``: 256 MiB.
+  public static let defaultBufferBudget = 256 << 20
+
   /// Creates options; by default backlog 1024, address reuse and `TCP_NODELAY` on, port reuse
-  /// off, a 100 ms pause when descriptors run out, no connection limit and no idle timeout.
+  /// off, a 100 ms pause when descriptors run out, no connection limit, no idle or frame
+  /// timeout, and a buffer budget of 256 MiB.
   public init(
     backlog: Int32 = 1024, reuseAddress: Bool = true, reusePort: Bool = false, noDelay: Bool = true,
     acceptBackoff: Duration = .milliseconds(100), maxConnections: Int = 0, idleTimeout: Duration? = nil,
+    frameTimeout: Duration? = nil, bufferBudget: Int? = defaultBufferBudget,
     socketOptions: [SocketOption] = [], acceptsOnEveryLoop: Bool = true
   ) {
+    self.frameTimeout = frameTimeout
+    self.bufferBudget = bufferBudget
     self.socketOptions = socketOptions
     self.acceptsOnEveryLoop = acceptsOnEveryLoop
     self.backlog = backlog

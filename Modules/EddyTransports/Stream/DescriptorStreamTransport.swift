@@ -51,6 +51,10 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   @exclusivity(unchecked) private var lifecycle: DescriptorLifecycle
   @exclusivity(unchecked) private var writeSide: WriteSide
   @exclusivity(unchecked) private var readingPaused = false
+  /// Reading held by the server's buffer budget, apart from the protocol's own pause.
+  @exclusivity(unchecked) private var readingHeld = false
+  /// This transport's part of ``usage``: the writes it has queued.
+  @exclusivity(unchecked) private var usageShare = ConnectionUsage.Share()
   @exclusivity(unchecked) private var peerSentEOF = false
   /// True while a read's callbacks run: small writes are gathered and sent together when they
   /// return (one vectored write for every frame a read produced).
@@ -65,6 +69,10 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
 
   /// Called once when the socket closes (servers use it to track their connections).
   var onClose: (() -> Void)?
+
+  /// What the connection holds, when its server limits it; the transport reports its queued
+  /// writes, the layers above their own buffers.
+  public internal(set) var usage: ConnectionUsage?
 
   /// Wraps a non-blocking descriptor of the given kind (a connected socket by default). Call
   /// ``start()`` to register it and make the connection.
@@ -219,7 +227,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     } else {
       pending.append(data)
     }
-    upper.target.apply(flow.update(bufferSize: pending.byteCount))
+    bufferChanged()
   }
 
   /// Queues every buffer and writes them with one vectored call when nothing was queued before.
@@ -231,7 +239,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     if wasEmpty && !pending.isEmpty {
       flush()
     } else {
-      upper.target.apply(flow.update(bufferSize: pending.byteCount))
+      bufferChanged()
     }
   }
 
@@ -310,7 +318,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     if result > 0 {
       upper.target.dataReceived(buffer)
       resources.returnReceiveBuffer(buffer)
-      return result == asked && lifecycle.isOpen && !readingPaused
+      return result == asked && lifecycle.isOpen && !readingPaused && !readingHeld
     }
     resources.returnReceiveBuffer(buffer)
     handleReadResult(result)
@@ -371,8 +379,27 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       shutDownWriting()
     }
     updateInterest()
-    upper.target.apply(flow.update(bufferSize: pending.byteCount))
+    bufferChanged()
     if lifecycle.state == .closing && pending.isEmpty { finish(error: nil) }
+  }
+
+  /// The write buffer changed: reports it to the usage, then to the water marks.
+  private func bufferChanged() {
+    if let usage { usageShare.update(bufferedBytes: pending.byteCount, unfinished: false, in: usage) }
+    upper.target.apply(flow.update(bufferSize: pending.byteCount))
+  }
+
+  /// Holds reading for the server's buffer budget (`true`) or lets it go on (`false`); the
+  /// protocol's own pause is kept apart.
+  package func holdReading(_ held: Bool) {
+    guard readingHeld != held else { return }
+    readingHeld = held
+    updateInterest()
+  }
+
+  /// Aborts the connection; `connectionLost` carries `reason`.
+  package func abort(reason: any Error) {
+    finish(error: reason)
   }
 
   package func loopClosing() {
@@ -386,7 +413,9 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// bytes are queued.
   private func updateInterest() {
     var wanted: Interest = []
-    if watchesHangUp || (reads && lifecycle.isOpen && !readingPaused && !peerSentEOF) { wanted.insert(.read) }
+    if watchesHangUp || (reads && lifecycle.isOpen && !readingPaused && !readingHeld && !peerSentEOF) {
+      wanted.insert(.read)
+    }
     if !pending.isEmpty && !hasGatheredWrites { wanted.insert(.write) }
     do {
       try lifecycle.watch(wanted, on: loop)
@@ -399,6 +428,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private func finish(error: (any Error)?, reportNow: Bool = false) {
     guard lifecycle.releaseDescriptor(on: loop) else { return }
     pending.removeAll()
+    if let usage { usageShare.release(in: usage) }
     onClose?()
     onClose = nil
     DescriptorLifecycle.scheduleReport(on: loop, now: reportNow) { [self] in reportLost(error) }
