@@ -20,9 +20,14 @@ public final class ConnectionUsage {
   private var unfinishedHolders = 0
   /// Told of every change; the server's budget.
   package var observer: (any ConnectionUsageObserver)?
+  /// Whether ``unfinishedInputSince`` is kept (it reads the clock when it changes).
+  private let tracksUnfinishedInput: Bool
 
-  /// A connection's usage, watched by no one yet.
-  public init() {}
+  /// A connection's usage, watched by no one yet; `tracksUnfinishedInput` false leaves
+  /// ``unfinishedInputSince`` nil, sparing the clock reads when nothing times frames.
+  public init(tracksUnfinishedInput: Bool = true) {
+    self.tracksUnfinishedInput = tracksUnfinishedInput
+  }
 
   /// One reporter's part of the usage: what it reported last, so that each report is the change.
   public struct Share {
@@ -40,7 +45,7 @@ public final class ConnectionUsage {
         reportedBytes = bufferedBytes
         usage.adjust(by: delta)
       }
-      if unfinished != holdsUnfinished {
+      if unfinished != holdsUnfinished && usage.tracksUnfinishedInput {
         holdsUnfinished = unfinished
         usage.unfinishedChanged(held: unfinished)
       }

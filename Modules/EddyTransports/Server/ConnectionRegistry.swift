@@ -47,7 +47,7 @@ final class ConnectionRegistry: @unchecked Sendable {
     nextKey += 1
     entries[nextKey] = Entry(transport: transport, readWakeups: transport.readWakeups, quietSince: .now())
     if frameTimeout != nil || budget != nil {
-      let usage = ConnectionUsage()
+      let usage = ConnectionUsage(tracksUnfinishedInput: frameTimeout != nil)
       transport.usage = usage
       budget?.join(transport, usage: usage)
     }
