@@ -208,4 +208,22 @@ import Testing
     #expect(error == SystemError("writev", errno: EBADF))
     #expect(pending.byteCount == 1)
   }
+
+  @Test(arguments: [false, true])
+  func aFlushUpToAPositionStopsAtThatBufferEnd(socket: Bool) throws {
+    let ends = try Ends(socket: socket)
+    var pending = PendingWrites()
+    // Positions are where a file goes: after "first " and "second ", before "third".
+    for buffer: ByteBuffer in ["first ", "second "] { pending.append(buffer) }
+    let position = pending.enqueuedTotal
+    pending.append("third")
+    #expect(
+      Self.isDrained(
+        pending.flush(fd: ends.writer, isSocket: ends.isSocket, iovecs: ends.iovecs, upTo: position)))
+    #expect(ends.readAvailable() == Array("first second ".utf8))
+    #expect(pending.writtenTotal == position && pending.byteCount == 5)
+    #expect(Self.isDrained(ends.flush(&pending)))
+    #expect(ends.readAvailable() == Array("third".utf8))
+    #expect(pending.writtenTotal == pending.enqueuedTotal)
+  }
 }

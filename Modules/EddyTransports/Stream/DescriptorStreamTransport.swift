@@ -47,6 +47,10 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   @exclusivity(unchecked) private var upper: StreamProtocolLink
   private let resources: LoopResources
   @exclusivity(unchecked) private var pending = PendingWrites()
+  /// Files being sent with `sendfile(2)`, in their places among the pending writes.
+  @exclusivity(unchecked) private var files = FileRegions()
+  /// Work waiting for the write queue to drain to the low-water mark (a file copied through layers).
+  private var drainWaiters: [() -> Void] = []
   @exclusivity(unchecked) private var flow = WriteFlowControl()
   @exclusivity(unchecked) private var lifecycle: DescriptorLifecycle
   @exclusivity(unchecked) private var writeSide: WriteSide
@@ -148,7 +152,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     loop.assertInLoopThread()
     guard lifecycle.apply(.closeRequested) else { return }
     updateInterest()
-    if pending.isEmpty { finish(error: nil) }
+    if !hasQueued { finish(error: nil) }
   }
 
   /// Closes at once, dropping buffered writes; `connectionLost(nil)` follows.
@@ -194,7 +198,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     loop.assertInLoopThread()
     guard lifecycle.isOpen, writeSide == .open, !data.isEmpty else { return }
     if gathering && pending.byteCount &+ data.readableBytes <= flow.limits.high
-      && (pending.isEmpty || hasGatheredWrites)
+      && (pending.isEmpty || hasGatheredWrites) && files.isEmpty
     {
       // Within the water marks nothing would pause: send it with the rest of this read's writes.
       pending.append(data)
@@ -206,7 +210,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       flush()
       return
     }
-    if pending.isEmpty {
+    if pending.isEmpty && files.isEmpty {
       let written = data.withUnsafeReadableBytes {
         isSocket
           ? send(fd, $0.baseAddress, $0.count, Socket.noSignal) : systemWrite(fd, $0.baseAddress, $0.count)
@@ -234,7 +238,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   public func write(contentsOf buffers: [ByteBuffer]) {
     loop.assertInLoopThread()
     guard lifecycle.isOpen, writeSide == .open else { return }
-    let wasEmpty = pending.isEmpty
+    let wasEmpty = !hasQueued
     for buffer in buffers where !buffer.isEmpty { pending.append(buffer) }
     if wasEmpty && !pending.isEmpty {
       flush()
@@ -253,7 +257,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       return
     }
     writeSide = .shutdownPending
-    if pending.isEmpty { shutDownWriting() }
+    if !hasQueued { shutDownWriting() }
   }
 
   /// Shuts the socket's write side, once, after the queue drained.
@@ -266,8 +270,14 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// True for sockets (which half-close) and the write end of a pipe (which closes).
   public var canWriteEOF: Bool { isSocket || !reads }
 
-  /// Bytes queued and not yet taken by the kernel.
-  public var writeBufferSize: Int { pending.byteCount }
+  /// Bytes queued and not yet taken by the kernel, the unsent bytes of files included.
+  public var writeBufferSize: Int { queuedBytes }
+
+  /// Bytes queued: writes and the unsent bytes of files.
+  private var queuedBytes: Int { pending.byteCount &+ files.byteCount }
+
+  /// True while writes or files wait for the kernel.
+  private var hasQueued: Bool { !pending.isEmpty || !files.isEmpty }
 
   /// The water marks in force.
   public var writeBufferLimits: WriteBufferLimits { flow.limits }
@@ -275,7 +285,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Sets the water marks and reports a crossing at once.
   public func setWriteBufferLimits(high: Int?, low: Int?) {
     loop.assertInLoopThread()
-    let transition = flow.setLimits(WriteBufferLimits(high: high, low: low), bufferSize: pending.byteCount)
+    let transition = flow.setLimits(WriteBufferLimits(high: high, low: low), bufferSize: queuedBytes)
     if lifecycle.holdsDescriptor { upper.target.apply(transition) }
   }
 
@@ -358,7 +368,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// The reader of a pipe went away (its write end reports read readiness then): whatever is
   /// still queued can never be delivered.
   private func readerClosed() {
-    finish(error: pending.isEmpty ? nil : SystemError("write", errno: EPIPE))
+    finish(error: hasQueued ? SystemError("write", errno: EPIPE) : nil)
   }
 
   package func selectorWritable() {
@@ -369,7 +379,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private func flush() {
     hasGatheredWrites = false
     guard lifecycle.holdsDescriptor else { return }
-    switch pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs) {
+    switch flushQueue() {
     case .failed(let error):
       finish(error: error)
       return
@@ -380,13 +390,79 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     }
     updateInterest()
     bufferChanged()
-    if lifecycle.state == .closing && pending.isEmpty { finish(error: nil) }
+    if !drainWaiters.isEmpty && queuedBytes <= flow.limits.low { runDrainWaiters() }
+    if lifecycle.state == .closing && !hasQueued { finish(error: nil) }
   }
 
-  /// The write buffer changed: reports it to the usage, then to the water marks.
+  /// The write buffer changed: reports it to the usage (files hold no memory), then to the
+  /// water marks.
   private func bufferChanged() {
     if let usage { usageShare.update(bufferedBytes: pending.byteCount, unfinished: false, in: usage) }
-    upper.target.apply(flow.update(bufferSize: pending.byteCount))
+    upper.target.apply(flow.update(bufferSize: queuedBytes))
+  }
+
+  /// Writes the queue in stream order: the writes before each file, the file, what follows.
+  private func flushQueue() -> FlushResult {
+    while let position = files.nextPosition {
+      if pending.writtenTotal < position {
+        let result = pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs, upTo: position)
+        guard case .drained = result else { return result }
+      }
+      switch files.sendFirst(to: fd) {
+      case .finished(let region, let result):
+        loop.callSoon { region.completion(result) }
+      case .wouldBlock:
+        return .wouldBlock
+      case .failed(let error):
+        return .failed(error)
+      }
+    }
+    return pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs)
+  }
+
+  // MARK: Files
+
+  /// Sends `count` bytes of the file `descriptor` from `offset` with `sendfile(2)`: the kernel
+  /// copies them to the socket (or pipe) without passing through this process. The file goes in
+  /// the stream after what was written before this call and before what is written after it;
+  /// its unsent bytes count in ``writeBufferSize``, so the water marks pause and resume the
+  /// protocol as for any write. `completion` runs on the loop with the bytes sent, or the
+  /// reason it stopped. The descriptor stays the caller's; keep it open until `completion`.
+  public func sendFile(
+    _ descriptor: Int32, offset: Int64 = 0, count: Int,
+    completion: @escaping (Result<Int, SendFileError>) -> Void
+  ) {
+    loop.assertInLoopThread()
+    guard lifecycle.isOpen, writeSide == .open else {
+      loop.callSoon { completion(.failure(.connectionEnded(sent: 0))) }
+      return
+    }
+    guard count > 0 else {
+      loop.callSoon { completion(.success(0)) }
+      return
+    }
+    let wasIdle = !hasQueued
+    files.append(
+      FileRegions.Region(
+        fd: descriptor, offset: offset, remaining: count, position: pending.enqueuedTotal,
+        completion: completion))
+    if wasIdle { flush() } else { bufferChanged() }
+  }
+
+  /// Runs `work` once the queue has drained to the low-water mark (at the loop's next turn when
+  /// it is there already) or the transport has closed.
+  package func whenQueueDrains(_ work: @escaping () -> Void) {
+    if queuedBytes <= flow.limits.low || !lifecycle.holdsDescriptor {
+      loop.callSoon(work)
+    } else {
+      drainWaiters.append(work)
+    }
+  }
+
+  private func runDrainWaiters() {
+    let waiting = drainWaiters
+    drainWaiters = []
+    for work in waiting { work() }
   }
 
   /// Holds reading for the server's buffer budget (`true`) or lets it go on (`false`); the
@@ -416,7 +492,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     if watchesHangUp || (reads && lifecycle.isOpen && !readingPaused && !readingHeld && !peerSentEOF) {
       wanted.insert(.read)
     }
-    if !pending.isEmpty && !hasGatheredWrites { wanted.insert(.write) }
+    if hasQueued && !hasGatheredWrites { wanted.insert(.write) }
     do {
       try lifecycle.watch(wanted, on: loop)
     } catch {
@@ -428,7 +504,11 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private func finish(error: (any Error)?, reportNow: Bool = false) {
     guard lifecycle.releaseDescriptor(on: loop) else { return }
     pending.removeAll()
+    for region in files.removeAll() {
+      loop.callSoon { region.completion(.failure(.connectionEnded(sent: region.sent))) }
+    }
     if let usage { usageShare.release(in: usage) }
+    runDrainWaiters()
     onClose?()
     onClose = nil
     DescriptorLifecycle.scheduleReport(on: loop, now: reportNow) { [self] in reportLost(error) }

@@ -27,24 +27,34 @@ struct PendingWrites {
   private var queue = Deque<ByteBuffer>()
   /// Bytes queued.
   private(set) var byteCount = 0
+  /// Bytes ever queued and ever written (or dropped): positions in the stream, by which a file
+  /// sent between two writes is placed.
+  private(set) var enqueuedTotal = 0
+  private(set) var writtenTotal = 0
 
   var isEmpty: Bool { queue.isEmpty }
 
   mutating func append(_ buffer: ByteBuffer) {
     queue.append(buffer)
     byteCount += buffer.readableBytes
+    enqueuedTotal &+= buffer.readableBytes
   }
 
   mutating func removeAll() {
     queue.removeAll()
     byteCount = 0
+    writtenTotal = enqueuedTotal
   }
 
   /// Writes as much as the kernel takes: `sendmsg` with `MSG_NOSIGNAL` for sockets, `writev`
-  /// for other descriptors.
-  mutating func flush(fd: Int32, isSocket: Bool, iovecs: UnsafeMutablePointer<iovec>) -> FlushResult {
-    while !queue.isEmpty {
-      let (written, offered) = writeBatch(fd: fd, isSocket: isSocket, iovecs: iovecs)
+  /// for other descriptors. With `position`, stops there (``writtenTotal`` reaching it counts as
+  /// drained): a position is always the end of a queued buffer.
+  mutating func flush(
+    fd: Int32, isSocket: Bool, iovecs: UnsafeMutablePointer<iovec>, upTo position: Int = .max
+  ) -> FlushResult {
+    while !queue.isEmpty && writtenTotal < position {
+      let (written, offered) = writeBatch(
+        fd: fd, isSocket: isSocket, iovecs: iovecs, limit: position &- writtenTotal)
       if written < 0 {
         let error = currentErrno()
         if error == EINTR { continue }
@@ -58,13 +68,16 @@ struct PendingWrites {
     return .drained
   }
 
-  /// Offers the kernel up to `maxIOVecs` queued buffers; returns what it took and what was offered.
-  private func writeBatch(fd: Int32, isSocket: Bool, iovecs: UnsafeMutablePointer<iovec>) -> (Int, Int) {
+  /// Offers the kernel up to `maxIOVecs` queued buffers, and no buffer starting at or past
+  /// `limit` bytes; returns what it took and what was offered.
+  private func writeBatch(
+    fd: Int32, isSocket: Bool, iovecs: UnsafeMutablePointer<iovec>, limit: Int
+  ) -> (Int, Int) {
     var count = 0
     var offered = 0
     // The buffers stay alive in the queue while the kernel reads them.
     for buffer in queue {
-      guard count < LoopResources.maxIOVecs else { break }
+      guard count < LoopResources.maxIOVecs, offered < limit else { break }
       buffer.withUnsafeReadableBytes { bytes in
         iovecs[count] = iovec(
           iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
@@ -91,6 +104,7 @@ struct PendingWrites {
   /// Drops `count` written bytes from the front of the queue.
   private mutating func consume(_ count: Int) {
     byteCount -= count
+    writtenTotal &+= count
     var remaining = count
     while remaining > 0 {
       let head = queue[queue.startIndex].readableBytes
