@@ -211,6 +211,72 @@ void eddy_set_thread_name(const char *name) {
 #endif
 }
 
+long eddy_send_with_descriptors(int fd, const void *bytes, size_t count, const int *descriptors,
+                                int descriptor_count) {
+  if (descriptor_count < 0 || descriptor_count > EDDY_MAX_PASSED_DESCRIPTORS) {
+    errno = EINVAL;
+    return -1;
+  }
+  union {
+    struct cmsghdr header;
+    char space[CMSG_SPACE(sizeof(int) * EDDY_MAX_PASSED_DESCRIPTORS)];
+  } control;
+  memset(&control, 0, sizeof control);
+  struct iovec vector = {.iov_base = (void *)bytes, .iov_len = count};
+  struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1};
+  if (descriptor_count > 0) {
+    message.msg_control = control.space;
+    message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)descriptor_count);
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)descriptor_count);
+    memcpy(CMSG_DATA(header), descriptors, sizeof(int) * (size_t)descriptor_count);
+  }
+#ifdef MSG_NOSIGNAL
+  return sendmsg(fd, &message, MSG_NOSIGNAL);
+#else
+  return sendmsg(fd, &message, 0);
+#endif
+}
+
+int eddy_duplicate(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
+
+long eddy_receive_with_descriptors(int fd, void *bytes, size_t count, int *descriptors,
+                                   int *descriptor_count, int *truncated) {
+  union {
+    struct cmsghdr header;
+    char space[CMSG_SPACE(sizeof(int) * EDDY_MAX_PASSED_DESCRIPTORS)];
+  } control;
+  struct iovec vector = {.iov_base = bytes, .iov_len = count};
+  struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.space,
+                           .msg_controllen = sizeof control.space};
+  *descriptor_count = 0;
+  *truncated = 0;
+#ifdef MSG_CMSG_CLOEXEC
+  long received = recvmsg(fd, &message, MSG_CMSG_CLOEXEC);
+#else
+  long received = recvmsg(fd, &message, 0);
+#endif
+  if (received < 0) return -1;
+  if (message.msg_flags & MSG_CTRUNC) *truncated = 1;
+  for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL;
+       header = CMSG_NXTHDR(&message, header)) {
+    if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+    size_t carried = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    const int *passed = (const int *)CMSG_DATA(header);
+    for (size_t index = 0; index < carried; index++) {
+      if (*descriptor_count < EDDY_MAX_PASSED_DESCRIPTORS) {
+        descriptors[(*descriptor_count)++] = passed[index];
+      } else {
+        close(passed[index]);
+        *truncated = 1;
+      }
+    }
+  }
+  return received;
+}
+
 int eddy_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
 #ifdef SO_PEERCRED
   struct ucred credentials;

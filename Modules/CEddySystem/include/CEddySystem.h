@@ -24,6 +24,24 @@ int eddy_accept(int fd, struct sockaddr *addr, socklen_t *len);
 /// _GNU_SOURCE); returns 0, or -1 with errno set (ENOTSUP where there is no SO_PEERCRED).
 int eddy_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 
+/// The most descriptors one message carries in either direction (SCM_RIGHTS).
+#define EDDY_MAX_PASSED_DESCRIPTORS 64
+
+/// Sends `count` bytes with `descriptor_count` descriptors attached (SCM_RIGHTS), with
+/// MSG_NOSIGNAL where there is one; returns the bytes sent, or -1 with errno set.
+long eddy_send_with_descriptors(int fd, const void *bytes, size_t count, const int *descriptors,
+                                int descriptor_count);
+
+/// `fcntl(fd, F_DUPFD_CLOEXEC, 0)`: a duplicate closed on exec, or -1 with errno set.
+int eddy_duplicate(int fd);
+
+/// Receives up to `count` bytes and the descriptors that came with them (SCM_RIGHTS, closed on
+/// exec): at most EDDY_MAX_PASSED_DESCRIPTORS land in `descriptors`, their number in
+/// `*descriptor_count`; `*truncated` is set when the kernel had to drop some. Returns the
+/// bytes received (0 at end of stream), or -1 with errno set.
+long eddy_receive_with_descriptors(int fd, void *bytes, size_t count, int *descriptors,
+                                   int *descriptor_count, int *truncated);
+
 /// `socket` with SOCK_NONBLOCK | SOCK_CLOEXEC on Linux, socket + fcntl elsewhere.
 int eddy_socket(int domain, int type, int protocol);
 

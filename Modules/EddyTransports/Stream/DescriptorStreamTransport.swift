@@ -49,6 +49,11 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   @exclusivity(unchecked) private var pending = PendingWrites()
   /// Files being sent with `sendfile(2)`, in their places among the pending writes.
   @exclusivity(unchecked) private var files = FileRegions()
+  /// Descriptors to pass with the queued buffer that starts at each position (duplicates this
+  /// transport owns until they are sent).
+  private var passing: [(position: Int, descriptors: [Int32])] = []
+  /// The protocol above when it takes passed descriptors and this is a Unix-domain socket.
+  @exclusivity(unchecked) private var descriptorReceiver: (any DescriptorReceivingProtocol)?
   /// Work waiting for the write queue to drain to the low-water mark (a file copied through layers).
   private var drainWaiters: [() -> Void] = []
   @exclusivity(unchecked) private var flow = WriteFlowControl()
@@ -90,6 +95,15 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     self.writeSide = kind == .readPipe ? .shut : .open
     self.upper = StreamProtocolLink(`protocol`)
     self.resources = LoopResources.of(loop)
+    self.descriptorReceiver = receiver(of: `protocol`)
+  }
+
+  /// `upper` when it takes descriptors and the descriptor is a Unix-domain socket.
+  private func receiver(of upper: any StreamProtocol) -> (any DescriptorReceivingProtocol)? {
+    guard isSocket, let receiver = upper as? any DescriptorReceivingProtocol,
+      Socket.localAddress(fd)?.family == AF_UNIX
+    else { return nil }
+    return receiver
   }
 
   /// Registers for reading and calls `connectionMade`. On failure the socket is closed and no
@@ -145,6 +159,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   public func setProtocol(_ newProtocol: any StreamProtocol) {
     loop.assertInLoopThread()
     upper.set(newProtocol)
+    descriptorReceiver = receiver(of: newProtocol)
   }
 
   /// Stops reading, lets the write buffer drain, then closes; `connectionLost(nil)` follows.
@@ -317,6 +332,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       readIntoProtocolBuffer(buffered)
       return false
     }
+    if let descriptorReceiver { return readWithDescriptors(descriptorReceiver) }
     var buffer = resources.takeReceiveBuffer()
     var result = 0
     var asked = 0
@@ -333,6 +349,36 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     resources.returnReceiveBuffer(buffer)
     handleReadResult(result)
     return false
+  }
+
+  /// One read with `recvmsg`: the descriptors that came with the bytes go to the protocol
+  /// first, and those it leaves are closed.
+  private func readWithDescriptors(_ receiver: any DescriptorReceivingProtocol) -> Bool {
+    var buffer = resources.takeReceiveBuffer()
+    var result = 0
+    var asked = 0
+    var passed = [Int32](repeating: -1, count: Int(EDDY_MAX_PASSED_DESCRIPTORS))
+    var passedCount: Int32 = 0
+    var truncated: Int32 = 0
+    buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: LoopResources.receiveSize) { raw in
+      asked = raw.count
+      result = eddy_receive_with_descriptors(
+        fd, raw.baseAddress, raw.count, &passed, &passedCount, &truncated)
+      return max(result, 0)
+    }
+    if passedCount > 0 {
+      var descriptors = Array(passed[..<Int(passedCount)])
+      receiver.descriptorsReceived(&descriptors)
+      for descriptor in descriptors { systemClose(descriptor) }
+    }
+    defer { resources.returnReceiveBuffer(buffer) }
+    guard result > 0 else {
+      handleReadResult(result)
+      return false
+    }
+    guard lifecycle.isOpen else { return false }
+    upper.target.dataReceived(buffer)
+    return result == asked && lifecycle.isOpen && !readingPaused && !readingHeld
   }
 
   private func readIntoProtocolBuffer(_ buffered: any BufferedStreamProtocol) {
@@ -403,10 +449,17 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
 
   /// Writes the queue in stream order: the writes before each file, the file, what follows.
   private func flushQueue() -> FlushResult {
-    while let position = files.nextPosition {
+    while let position = nextInsertion {
       if pending.writtenTotal < position {
         let result = pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs, upTo: position)
         guard case .drained = result else { return result }
+      }
+      // At one position a file goes first: descriptors passed there were written after it.
+      guard files.nextPosition == position else {
+        let result = pending.sendHead(fd: fd, descriptors: passing[0].descriptors)
+        guard case .drained = result else { return result }
+        for descriptor in passing.removeFirst().descriptors { systemClose(descriptor) }
+        continue
       }
       switch files.sendFirst(to: fd) {
       case .finished(let region, let result):
@@ -418,6 +471,46 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       }
     }
     return pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs)
+  }
+
+  // MARK: Passing descriptors
+
+  /// Writes `data` with `descriptors` attached (SCM_RIGHTS), over a Unix-domain stream socket:
+  /// the peer receives them with the first byte of `data` (a ``DescriptorReceivingProtocol``
+  /// takes them). Each is duplicated now, so the caller's stay the caller's and may be closed at
+  /// once; the duplicates are closed once sent, or when the connection ends first. The write
+  /// keeps its place among other writes and files, and counts under the water marks.
+  public func write(_ data: ByteBuffer, passing descriptors: [Int32]) throws(DescriptorPassingError) {
+    loop.assertInLoopThread()
+    guard lifecycle.isOpen, writeSide == .open else { throw .notWriting }
+    guard isSocket, localAddress?.family == AF_UNIX else { throw .notAUnixSocket }
+    guard !data.isEmpty else { throw .noBytes }
+    let limit = Int(EDDY_MAX_PASSED_DESCRIPTORS)
+    guard descriptors.count <= limit else { throw .tooMany(count: descriptors.count, limit: limit) }
+    var duplicates: [Int32] = []
+    for descriptor in descriptors {
+      let duplicate = eddy_duplicate(descriptor)
+      guard duplicate >= 0 else {
+        let error = SystemError("fcntl(F_DUPFD_CLOEXEC)", errno: currentErrno())
+        for made in duplicates { systemClose(made) }
+        throw .duplicateFailed(descriptor: descriptor, error)
+      }
+      duplicates.append(duplicate)
+    }
+    let wasIdle = !hasQueued && !hasGatheredWrites
+    passing.append((position: pending.enqueuedTotal, descriptors: duplicates))
+    pending.append(data)
+    if wasIdle { flush() } else { bufferChanged() }
+  }
+
+  /// The stream position of the next file or descriptors to send, if any.
+  private var nextInsertion: Int? {
+    switch (files.nextPosition, passing.first?.position) {
+    case (let file?, let descriptors?): min(file, descriptors)
+    case (let file?, nil): file
+    case (nil, let descriptors?): descriptors
+    case (nil, nil): nil
+    }
   }
 
   // MARK: Files
@@ -504,6 +597,10 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private func finish(error: (any Error)?, reportNow: Bool = false) {
     guard lifecycle.releaseDescriptor(on: loop) else { return }
     pending.removeAll()
+    for entry in passing {
+      for descriptor in entry.descriptors { systemClose(descriptor) }
+    }
+    passing.removeAll()
     for region in files.removeAll() {
       loop.callSoon { region.completion(.failure(.connectionEnded(sent: region.sent))) }
     }

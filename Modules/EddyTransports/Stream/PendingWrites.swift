@@ -68,6 +68,27 @@ struct PendingWrites {
     return .drained
   }
 
+  /// Sends the first queued buffer with `descriptors` attached (SCM_RIGHTS); true once the kernel
+  /// took at least its first byte, and with it the descriptors (`.drained`).
+  mutating func sendHead(fd: Int32, descriptors: [Int32]) -> FlushResult {
+    guard let head = queue.first else { return .drained }
+    while true {
+      let written = head.withUnsafeReadableBytes { bytes in
+        descriptors.withUnsafeBufferPointer {
+          eddy_send_with_descriptors(fd, bytes.baseAddress, bytes.count, $0.baseAddress, Int32($0.count))
+        }
+      }
+      if written > 0 {
+        consume(written)
+        return .drained
+      }
+      let error = currentErrno()
+      if error == EINTR { continue }
+      if error == EAGAIN || error == EWOULDBLOCK { return .wouldBlock }
+      return .failed(SystemError("sendmsg", errno: error))
+    }
+  }
+
   /// Offers the kernel up to `maxIOVecs` queued buffers, and no buffer starting at or past
   /// `limit` bytes; returns what it took and what was offered.
   private func writeBatch(
