@@ -5,26 +5,6 @@ import Testing
 
 /// The `loadgen` executable, run as a user would, against the `echo-server` executable.
 @Suite(.serialized) struct LoadgenCommandTests {
-  private static let loadgen = productsDirectory + "/loadgen"
-  private static let echoServer = productsDirectory + "/echo-server"
-
-  private func withEchoServer(_ body: (Int) async throws -> Void) async throws {
-    let server = try ChildProcess(Self.echoServer, ["--port", "0"])
-    let line = try #require(await server.line(startingWith: "listening on "))
-    try await body(try #require(listeningPort(in: line)))
-    server.signal(SIGTERM)
-    #expect(await server.wait(seconds: 10) == 0)
-  }
-
-  /// Runs loadgen, returning its exit status and the JSON object on its last stdout line.
-  private func runLoadgen(_ arguments: [String]) async throws -> (Int32?, [String: Any]?, ChildProcess) {
-    let process = try ChildProcess(Self.loadgen, arguments)
-    let status = await process.wait(seconds: 60)
-    let last = process.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
-    let object = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
-    return (status, object, process)
-  }
-
   @Test func jsonLastLineCarriesTheContractKeys() async throws {
     try await withEchoServer { port in
       let (status, json, process) = try await runLoadgen([
@@ -82,7 +62,7 @@ import Testing
 
   @Test func interruptEndsTheRunWithItsReport() async throws {
     try await withEchoServer { port in
-      let process = try ChildProcess(Self.loadgen, ["\(port)", "--duration", "60", "--json"])
+      let process = try ChildProcess(Built.loadgen, ["\(port)", "--duration", "60", "--json"])
       // The first progress line shows the run (and so its SIGINT handler) is under way.
       #expect(await eventually(within: 20) { process.standardError.contains("msg/s") })
       process.signal(SIGINT)
@@ -97,7 +77,7 @@ import Testing
 
   @Test func sigtermEndsTheRunWithItsReport() async throws {
     try await withEchoServer { port in
-      let process = try ChildProcess(Self.loadgen, ["\(port)", "--duration", "60", "--json"])
+      let process = try ChildProcess(Built.loadgen, ["\(port)", "--duration", "60", "--json"])
       #expect(await eventually(within: 20) { process.standardError.contains("msg/s") })
       process.signal(SIGTERM)
       #expect(await process.wait(seconds: 15) == 0)
@@ -110,7 +90,7 @@ import Testing
   @Test func anInterruptWhileConnectingEndsTheRunAtOnceWithItsReport() async throws {
     let listener = try SilentListener()
     let process = try ChildProcess(
-      Self.loadgen, ["\(listener.port)", "--connections", "4", "--connect-timeout", "60", "--json"])
+      Built.loadgen, ["\(listener.port)", "--connections", "4", "--connect-timeout", "60", "--json"])
     try await Task.sleep(for: .seconds(1))
     #expect(process.exitStatus == nil, "the connects should still be in progress")
     let interrupted = ContinuousClock.now
@@ -182,7 +162,7 @@ import Testing
 
   @Test func moreConnectionsThanTheHardDescriptorLimitAreRefusedUpFront() async throws {
     let process = try ChildProcess(
-      "/bin/sh", ["-c", "ulimit -n 256 && ulimit -Hn 256 && exec \"$0\" 9 --connections 1000", Self.loadgen])
+      "/bin/sh", ["-c", "ulimit -n 256 && ulimit -Hn 256 && exec \"$0\" 9 --connections 1000", Built.loadgen])
     #expect(await process.wait(seconds: 30) == 2)
     #expect(
       process.standardError.contains(
@@ -239,7 +219,7 @@ import Testing
     let (status, _, process) = try await runLoadgen(["9", "--codec", stack])
     #expect(status == 2)
     #expect(process.standardError.contains(message), "\(process.standardError)")
-    let server = try ChildProcess(Self.echoServer, ["--port", "0", "--codec", stack])
+    let server = try ChildProcess(Built.echoServer, ["--port", "0", "--codec", stack])
     #expect(await server.wait(seconds: 10) == 2)
     #expect(server.standardError.contains(message), "\(server.standardError)")
   }
@@ -251,16 +231,16 @@ import Testing
     ["--frame-timeout", "inf"], ["--buffer-budget", "-1"],
   ])
   func echoServerRefusesValuesOutOfRangeWithExitTwo(arguments: [String]) async throws {
-    let server = try ChildProcess(Self.echoServer, arguments)
+    let server = try ChildProcess(Built.echoServer, arguments)
     #expect(await server.wait(seconds: 10) == 2)
     #expect(server.standardError.contains("\(arguments[0]): must be between"), "\(server.standardError)")
   }
 
   @Test func echoServerNeverTakesOverALiveUnixPath() async throws {
     let path = "/tmp/eddy-echo-live-\(getpid()).sock"
-    let first = try ChildProcess(Self.echoServer, ["--unix", path])
+    let first = try ChildProcess(Built.echoServer, ["--unix", path])
     #expect(await first.line(startingWith: "listening on unix:\(path)") != nil)
-    let second = try ChildProcess(Self.echoServer, ["--unix", path])
+    let second = try ChildProcess(Built.echoServer, ["--unix", path])
     #expect(await second.wait(seconds: 10) == 1)
     #expect(second.standardError.contains("address in use"), "\(second.standardError)")
     // The first server still serves its path, and removes it when it exits.
@@ -272,7 +252,7 @@ import Testing
   }
 
   @Test func echoServerAbortsWhatDidNotDrainWithinTheDrainTimeout() async throws {
-    let server = try ChildProcess(Self.echoServer, ["--port", "0", "--drain-timeout", "0.5"])
+    let server = try ChildProcess(Built.echoServer, ["--port", "0", "--drain-timeout", "0.5"])
     let line = try #require(await server.line(startingWith: "listening on "))
     let port = try #require(listeningPort(in: line))
     // A peer that sends and never reads: its echoes cannot drain.
@@ -295,14 +275,14 @@ import Testing
   }
 
   @Test func echoServerRefusesATLSLayerWithoutACertificate() async throws {
-    let server = try ChildProcess(Self.echoServer, ["--port", "0", "--codec", "tls,line"])
+    let server = try ChildProcess(Built.echoServer, ["--port", "0", "--codec", "tls,line"])
     #expect(await server.wait(seconds: 10) == 2)
     #expect(server.standardError.contains("--codec: layer 'tls' needs --tls-cert and --tls-key"))
   }
 
   @Test func stacksWithKeysCarryTheLoad() async throws {
     for stack in ["length-prefix:width=2:endian=little", "zlib:format=gzip:level=1,line:delimiter=crlf"] {
-      let server = try ChildProcess(Self.echoServer, ["--port", "0", "--codec", stack])
+      let server = try ChildProcess(Built.echoServer, ["--port", "0", "--codec", stack])
       let line = try #require(await server.line(startingWith: "listening on "))
       let port = try #require(listeningPort(in: line))
       let (status, json, process) = try await runLoadgen([

@@ -202,6 +202,18 @@ struct LoadgenCommand: AsyncParsableCommand {
       "Write the HdrHistogram percentile distribution (microseconds) here.", valueName: "path"))
   var histogramOut: String?
 
+  @Option(
+    name: .customLong("fail-if"), parsing: .unconditionalSingleValue,
+    help: ArgumentHelp(
+      "Exit 3 when the run does not satisfy METRIC OP NUMBER[UNIT] (repeatable).",
+      discussion: """
+        METRIC: p50 p90 p99 p999 max mean (latency; UNIT us, ms or s, default us), rate (msg/s), \
+        errors (count), error_rate (errors / sent); OP: < <= > >= ==. Examples: p99<5ms, \
+        rate>=10000, errors==0, error_rate<0.001. Every threshold is listed in the summary and the \
+        JSON with its measured value; a run that exits 1 for another reason still exits 1.
+        """, valueName: "expr"))
+  var failIf: [String] = []
+
   @Flag(help: "No progress lines (and, with --json, no summary).")
   var quiet = false
 
@@ -233,6 +245,11 @@ struct LoadgenCommand: AsyncParsableCommand {
     if findRate != nil && (rate != nil || requests != nil || ramp != nil) {
       throw usageFailure("--find-rate chooses the rate itself: drop --rate, --requests and --ramp")
     }
+    do {
+      _ = try thresholds()
+    } catch {
+      throw usageFailure(error.description)
+    }
   }
 
   func run() async throws {
@@ -255,8 +272,10 @@ struct LoadgenCommand: AsyncParsableCommand {
     defer { interrupts.cancel() }
     let report = try await generator.run { update in progress?.show(update) }
     progress?.finish()
-    try emit(report, extra: [])
+    let outcomes = try thresholds().map { $0.evaluate(report) }
+    try emit(report, extra: [], thresholds: outcomes)
     try checkOutcome(report, verifying: configuration.verify)
+    try checkThresholds(outcomes)
   }
 
   private func search(_ configuration: LoadConfiguration, targetMilliseconds: Double) async throws {
@@ -293,14 +312,25 @@ struct LoadgenCommand: AsyncParsableCommand {
     if !(json && self.quiet) {
       print("highest rate with p99 under \(targetMilliseconds) ms: \(Int(best.rate)) msg/s")
     }
-    try emit(best.report, extra: extra)
+    let outcomes = try thresholds().map { $0.evaluate(best.report) }
+    try emit(best.report, extra: extra, thresholds: outcomes)
+    try checkThresholds(outcomes)
   }
 
-  /// Prints the summary and JSON, then writes the histogram file: a file that cannot be
-  /// written ends the run with status 1 after the report, which is never lost.
-  private func emit(_ report: LoadReport, extra: [(key: String, value: String)]) throws {
-    if !(json && quiet) { print(report.summary) }
-    if json { print(report.json(extra: extra)) }
+  /// Prints the summary (with the thresholds' outcomes) and JSON, then writes the histogram
+  /// file: a file that cannot be written ends the run with status 1 after the report, which is
+  /// never lost.
+  private func emit(
+    _ report: LoadReport, extra: [(key: String, value: String)], thresholds: [ThresholdOutcome]
+  ) throws {
+    if !(json && quiet) {
+      print(([report.summary] + thresholds.map(\.summaryLine)).joined(separator: "\n"))
+    }
+    let members =
+      thresholds.isEmpty
+      ? extra
+      : extra + [(key: "thresholds", value: "[" + thresholds.map(\.json).joined(separator: ",") + "]")]
+    if json { print(report.json(extra: members)) }
     fflush(nil)
     if let histogramOut, !writeHistogram(report, to: histogramOut) {
       try fail("loadgen: --histogram-out: cannot write \(histogramOut): errno \(errno)")
@@ -325,6 +355,27 @@ struct LoadgenCommand: AsyncParsableCommand {
         "loadgen: every connection failed (\(report.connectionsLost) of \(report.connectionsEstablished) lost)"
       )
     }
+  }
+
+  /// The `--fail-if` thresholds, parsed; a latency threshold needs latencies to measure.
+  private func thresholds() throws(LoadConfigurationError) -> [LoadThreshold] {
+    let parsed = try failIf.map { text throws(LoadConfigurationError) in try LoadThreshold(parsing: text) }
+    if mode == LoadMode.sink.rawValue, let latency = parsed.first(where: \.metric.isLatency) {
+      throw .invalidSetting("--fail-if '\(latency.expression)': --mode sink measures no latency")
+    }
+    return parsed
+  }
+
+  /// Ends with status 3, after everything was reported, when a threshold failed.
+  private func checkThresholds(_ outcomes: [ThresholdOutcome]) throws {
+    let failed = outcomes.filter { !$0.passed }
+    guard !failed.isEmpty else { return }
+    fflush(nil)
+    ProgressLine.toStandardError(
+      "loadgen: --fail-if: \(failed.count) of \(outcomes.count) thresholds failed: "
+        + failed.map { "\($0.threshold.expression) (measured \($0.threshold.metric.format($0.value)))" }
+        .joined(separator: ", ") + "\n")
+    throw ExitCode(3)
   }
 
   /// Writes the percentile distribution to `path`; false when it cannot.
