@@ -260,9 +260,43 @@ import Testing
     var configuration = testConfiguration(server.target)
     configuration.duration = .milliseconds(700)
     _ = try await LoadGenerator(configuration).run(progressInterval: .milliseconds(200)) { seen.append($0) }
-    let reports = seen.values
+    // The last report comes after the run, whose connections are closed by then.
+    let reports = seen.values.filter { !$0.isLast }
     #expect(reports.count >= 2)
     #expect(reports.allSatisfy { $0.connectionsUp == 4 && $0.errors == 0 })
     #expect(reports.contains { $0.messagesPerSecond > 0 })
+  }
+}
+
+/// Progress intervals: each one's counts and latencies are its own, and together they are the run.
+@Suite(.serialized) struct LoadIntervalTests {
+  @Test func intervalsAddUpToTheRunAndStartAtTheWindow() async throws {
+    let server = try CountingEchoServer()
+    defer { server.stop() }
+    let seen = Recorder<LoadProgress>()
+    var configuration = testConfiguration(server.target)
+    configuration.duration = .milliseconds(1100)
+    configuration.warmup = .milliseconds(300)
+    let report = try await LoadGenerator(configuration).run(progressInterval: .milliseconds(250)) {
+      seen.append($0)
+    }
+    let progress = seen.values
+    #expect(progress.last?.isLast == true)
+    #expect(progress.dropLast().allSatisfy { !$0.isLast && $0.interval.length == .milliseconds(250) })
+    let window = progress.filter { !$0.interval.isWarmup }
+    #expect(progress.filter(\.interval.isWarmup).count == 2)
+    #expect(window.map(\.interval.start) == (0..<5).map { .milliseconds(250 * $0) })
+    #expect(window.last?.interval.length == .milliseconds(100))
+    #expect(window.reduce(0) { $0 + $1.interval.sent } == report.sent)
+    #expect(window.reduce(0) { $0 + $1.interval.received } == report.received)
+    var merged = report.latency
+    merged.reset()
+    for item in window { merged.add(item.interval.latency) }
+    #expect(merged == report.latency)
+    for item in window where item.interval.latency.totalCount > 0 {
+      #expect(item.p99 == LatencySummary(nanoseconds: item.interval.latency).p99)
+    }
+    #expect(
+      report.received > 0 && window.allSatisfy { $0.interval.latency.totalCount < report.latency.totalCount })
   }
 }

@@ -149,6 +149,8 @@ import Testing
     (["--reply-timeout", "0"], "--reply-timeout: must be more than 0"),
     (["--reply-timeout", "nan"], "--reply-timeout: nan is not a number"),
     (["--drain-timeout", "-1"], "--drain-timeout: must be at least 0"),
+    (["--interval", "0"], "--interval: must be at least 0.01 seconds"),
+    (["--interval", "nan"], "--interval: nan is not a number of seconds"),
     (
       ["--mode", "request", "--message", "a", "--reply-frames", "0", "--codec", "line"],
       "--reply-frames: must be between"

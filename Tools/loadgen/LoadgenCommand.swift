@@ -214,6 +214,22 @@ struct LoadgenCommand: AsyncParsableCommand {
         """, valueName: "expr"))
   var failIf: [String] = []
 
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Seconds between progress reports and between --intervals records.", valueName: "seconds"))
+  var interval: Double = 1
+
+  @Option(
+    help: ArgumentHelp(
+      "Write one JSON object per interval here (JSON Lines), each of that interval alone.",
+      discussion: """
+        Members: t_s (the interval's start, seconds since the measured window began), length_s, sent, \
+        received, errors, msgs_per_s and latency_us {p50, p99, max}. The last record covers the end \
+        of the window after the last whole interval; warmup intervals are not written.
+        """, valueName: "path"))
+  var intervals: String?
+
   @Flag(help: "No progress lines (and, with --json, no summary).")
   var quiet = false
 
@@ -245,6 +261,9 @@ struct LoadgenCommand: AsyncParsableCommand {
     if findRate != nil && (rate != nil || requests != nil || ramp != nil) {
       throw usageFailure("--find-rate chooses the rate itself: drop --rate, --requests and --ramp")
     }
+    if findRate != nil && intervals != nil {
+      throw usageFailure("--find-rate runs many trials: drop --intervals")
+    }
     do {
       _ = try thresholds()
     } catch {
@@ -267,15 +286,38 @@ struct LoadgenCommand: AsyncParsableCommand {
 
   private func single(_ configuration: LoadConfiguration) async throws {
     let progress = quiet ? nil : ProgressLine()
+    let intervalLog = try intervals.map { try open($0, option: "intervals") }
     let generator = try LoadGenerator(configuration)
     let interrupts = try StopOnInterrupt { generator.stop() }
     defer { interrupts.cancel() }
-    let report = try await generator.run { update in progress?.show(update) }
+    let every = try OptionValue.seconds(interval, option: "interval", minimum: 0.01)
+    let report = try await generator.run(progressInterval: every) { update in
+      if !update.isLast { progress?.show(update) }
+      if !update.interval.isWarmup { intervalLog?.write(update.interval.json) }
+    }
     progress?.finish()
     let outcomes = try thresholds().map { $0.evaluate(report) }
     try emit(report, extra: [], thresholds: outcomes)
+    if let intervalLog { try checkWritten(intervalLog, option: "intervals") }
     try checkOutcome(report, verifying: configuration.verify)
     try checkThresholds(outcomes)
+  }
+
+  /// Opens a file the run writes as it goes; one that cannot be written ends the command with
+  /// status 1 before anything connects.
+  private func open(_ path: String, option: String) throws -> LineFile {
+    do {
+      return try LineFile(path: path)
+    } catch {
+      try fail("loadgen: --\(option): cannot write \(path): errno \(error.errno)")
+    }
+  }
+
+  /// Ends with status 1, after the report, when a line could not be written to `file`.
+  private func checkWritten(_ file: LineFile, option: String) throws {
+    if let failure = file.failure {
+      try fail("loadgen: --\(option): cannot write \(file.path): errno \(failure)")
+    }
   }
 
   private func search(_ configuration: LoadConfiguration, targetMilliseconds: Double) async throws {
@@ -400,6 +442,7 @@ struct LoadgenCommand: AsyncParsableCommand {
       try duration.map { try OptionValue.seconds($0, option: "duration", exclusive: true) }
       ?? (requests == nil ? .seconds(10) : nil)
     configuration.warmup = try OptionValue.seconds(warmup, option: "warmup")
+    _ = try OptionValue.seconds(interval, option: "interval", minimum: 0.01)
     configuration.rate = try rate.map { try OptionValue.rate($0, option: "rate", range: 0.001...100_000_000) }
     if rate != nil && pipeline != nil {
       throw ValidationError("--rate (open loop) and --pipeline (closed loop) exclude each other")

@@ -8,16 +8,16 @@ import EddyLoadGen
   import Darwin
 #endif
 
-/// The once-a-second progress line on standard error: redrawn in place on a terminal, one
+/// The progress line on standard error, once per `--interval`: redrawn in place on a terminal, one
 /// plain line per report otherwise.
 final class ProgressLine: Sendable {
   private let isTerminal = isatty(STDERR_FILENO) == 1
 
-  /// Shows one progress report.
+  /// Shows one progress report: the interval's rate and p99, the connections and errors so far.
   func show(_ progress: LoadProgress) {
     let elapsed = progress.elapsed.seconds
     let text =
-      "[\(elapsed < 0 ? "warmup" : FixedPoint.format(elapsed, 0) + "s")] "
+      "[\(progress.interval.isWarmup ? "warmup" : FixedPoint.format(elapsed, 0) + "s")] "
       + "\(FixedPoint.format(progress.messagesPerSecond, 0)) msg/s  "
       + "\(FixedPoint.format(progress.bytesPerSecond / 1_000_000, 2)) MB/s  "
       + "p99 \(FixedPoint.format(progress.p99, 1)) us  "

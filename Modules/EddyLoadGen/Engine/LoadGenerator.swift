@@ -76,10 +76,14 @@ public final class LoadGenerator: Sendable {
     }
     let trafficStart = Deadline.now()
     let warmupEnd = trafficStart + configuration.warmup
+    let windowStart = WallClock.now() + Deadline.now().duration(to: warmupEnd).seconds
     let stopped = control.withLock { $0.stopRequested }
     let windowEnd = stopped ? trafficStart : configuration.window.map { warmupEnd + $0 }
+    let clock = IntervalClock(
+      every: progressInterval, warmupEnd: warmupEnd, windowEnd: windowEnd, windowStart: windowStart,
+      warmup: configuration.warmup)
     let ticker = progress.map { handler in
-      Task { await reportProgress(of: workers, every: progressInterval, from: warmupEnd, to: handler) }
+      Task { await reportProgress(of: workers, clock: clock, to: handler) }
     }
     let ramp = Task { await rampUp(workers, from: warmupEnd) }
     let finals = await withTaskGroup(of: WorkerSnapshot.self) { tasks in
@@ -96,13 +100,21 @@ public final class LoadGenerator: Sendable {
       }
       return await tasks.reduce(into: []) { $0.append($1) }
     }
-    ticker?.cancel()
     // A run stopped early ends its ramp too.
     ramp.cancel()
     var steps = await ramp.value
     let total = WorkerSnapshot.merged(finals)
     if let last = await lastStep(of: workers, after: steps, total: total) { steps.append(last) }
-    return report(total, steps: steps, warmupEnd: warmupEnd, windowEnd: windowEnd)
+    let report = report(
+      total, steps: steps, warmupEnd: warmupEnd, windowEnd: windowEnd, windowStart: windowStart)
+    if let ticker, let progress {
+      ticker.cancel()
+      let previous = await ticker.value
+      let end = max(previous.time, warmupEnd + report.duration)
+      let last = WorkerInterval(counters: total.counters, latency: total.interval)
+      progress(clock.progress(last, since: previous, at: end, mode: configuration.mode, isLast: true))
+    }
+    return report
   }
 
   private func makeWorkers(on group: EventLoopGroup) async throws -> [LoopBound<LoadWorker>] {
@@ -134,44 +146,51 @@ public final class LoadGenerator: Sendable {
     }
   }
 
-  private func snapshots(
-    of workers: [LoopBound<LoadWorker>],
-    _ take: @escaping @Sendable (LoadWorker) -> WorkerSnapshot = {
-      $0.snapshot()
-    }
-  ) async -> [WorkerSnapshot] {
+  private func snapshots(of workers: [LoopBound<LoadWorker>]) async -> [WorkerSnapshot] {
     var taken: [WorkerSnapshot] = []
     for worker in workers {
-      if let snapshot = try? await worker.loop.submit({ take(worker.value) }) { taken.append(snapshot) }
+      if let snapshot = try? await worker.loop.submit({ worker.value.snapshot() }) { taken.append(snapshot) }
     }
     return taken
   }
 
-  private func reportProgress(
-    of workers: [LoopBound<LoadWorker>], every interval: Duration, from warmupEnd: Deadline,
-    to handler: @Sendable (LoadProgress) -> Void
-  ) async {
-    var previous = WorkerCounters()
-    var previousTime = Deadline.now()
-    while !Task.isCancelled {
-      try? await Task.sleep(for: interval)
-      if Task.isCancelled { return }
-      let now = Deadline.now()
-      let total = WorkerSnapshot.merged(await snapshots(of: workers))
-      let seconds = previousTime.duration(to: now).seconds
-      let counters = total.counters
-      let replies = configuration.mode.expectsReplies
-      let messages = replies ? counters.received - previous.received : counters.sent - previous.sent
-      let bytes =
-        replies ? counters.bytesReceived - previous.bytesReceived : counters.bytesSent - previous.bytesSent
-      handler(
-        LoadProgress(
-          elapsed: warmupEnd.duration(to: now), messagesPerSecond: Double(messages) / seconds,
-          bytesPerSecond: Double(bytes) / seconds, p99: LatencySummary(nanoseconds: total.latency).p99,
-          connectionsUp: counters.connectionsUp, errors: counters.errors.total))
-      previous = counters
-      previousTime = now
+  /// Every worker's current ramp step, each started again.
+  private func takeSteps(of workers: [LoopBound<LoadWorker>]) async -> [WorkerInterval] {
+    var taken: [WorkerInterval] = []
+    for worker in workers {
+      if let step = try? await worker.loop.submit({ worker.value.takeStep() }) { taken.append(step) }
     }
+    return taken
+  }
+
+  /// Reports every interval of `clock` until cancelled, then returns the last interval's end.
+  /// A warmup interval only reads the counts: what the workers measured since the window began
+  /// (even just before the warmup's last report) goes to the window's first interval.
+  private func reportProgress(
+    of workers: [LoopBound<LoadWorker>], clock: IntervalClock, to handler: @Sendable (LoadProgress) -> Void
+  ) async -> IntervalClock.Mark {
+    var previous = IntervalClock.Mark(counters: WorkerCounters(), time: clock.firstStart)
+    var tick = 1
+    while !Task.isCancelled, let next = clock.tick(tick) {
+      let wait = Deadline.now().duration(to: next)
+      if wait > .zero { try? await Task.sleep(for: wait) }
+      if Task.isCancelled { break }
+      let warmup = next <= clock.warmupEnd
+      var taken: [WorkerInterval] = []
+      for worker in workers {
+        let interval = try? await worker.loop.submit {
+          warmup
+            ? WorkerInterval(counters: worker.value.counters, latency: .latency())
+            : worker.value.takeInterval()
+        }
+        if let interval { taken.append(interval) }
+      }
+      let interval = WorkerInterval.merged(taken)
+      handler(clock.progress(interval, since: previous, at: next, mode: configuration.mode, isLast: false))
+      previous = IntervalClock.Mark(counters: warmup ? WorkerCounters() : interval.counters, time: next)
+      tick += 1
+    }
+    return previous
   }
 
   /// Adds connections a step at a time and reports every step but the last.
@@ -185,7 +204,7 @@ public final class LoadGenerator: Sendable {
       let wait = Deadline.now().duration(to: boundary)
       if wait > .zero { try? await Task.sleep(for: wait) }
       if Task.isCancelled { break }
-      let snapshot = WorkerSnapshot.merged(await snapshots(of: workers) { $0.takeStep() })
+      let snapshot = WorkerInterval.merged(await takeSteps(of: workers))
       steps.append(stepReport(step, snapshot, since: previous, duration: ramp.stepDuration))
       previous = snapshot.counters
       let first = step * ramp.stepConnections
@@ -199,18 +218,17 @@ public final class LoadGenerator: Sendable {
     of workers: [LoopBound<LoadWorker>], after steps: [RampStepReport], total: WorkerSnapshot
   ) async -> RampStepReport? {
     guard let ramp = configuration.ramp else { return nil }
-    let stepLatency = WorkerSnapshot.merged(await snapshots(of: workers) { $0.takeStep() }).latency
+    let stepLatency = WorkerInterval.merged(await takeSteps(of: workers)).latency
     var before = WorkerCounters()
     before.received = steps.reduce(0) { $0 + $1.messages }
     before.sent = before.received
-    var last = total
-    last.latency = stepLatency
+    var last = WorkerInterval(counters: total.counters, latency: stepLatency)
     last.counters.connectionsUp = total.counters.connectionsEstablished - total.counters.connectionsLost
     return stepReport(steps.count + 1, last, since: before, duration: ramp.stepDuration)
   }
 
   private func stepReport(
-    _ step: Int, _ snapshot: WorkerSnapshot, since previous: WorkerCounters, duration: Duration
+    _ step: Int, _ snapshot: WorkerInterval, since previous: WorkerCounters, duration: Duration
   ) -> RampStepReport {
     let counters = snapshot.counters
     let messages =
@@ -222,7 +240,8 @@ public final class LoadGenerator: Sendable {
   }
 
   private func report(
-    _ total: WorkerSnapshot, steps: [RampStepReport], warmupEnd: Deadline, windowEnd: Deadline?
+    _ total: WorkerSnapshot, steps: [RampStepReport], warmupEnd: Deadline, windowEnd: Deadline?,
+    windowStart: Double
   ) -> LoadReport {
     let counters = total.counters
     let measured: Duration
@@ -236,6 +255,9 @@ public final class LoadGenerator: Sendable {
       let stopped = counters.stoppedAt > 0 ? Deadline(nanoseconds: counters.stoppedAt) : end
       measured = warmupEnd.duration(to: min(end, stopped))
     }
+    let start =
+      configuration.requests != nil && counters.firstCountedAt > 0
+      ? warmupEnd.duration(to: Deadline(nanoseconds: counters.firstCountedAt)).seconds : 0
     return LoadReport(
       target: configuration.target, connections: configuration.connections,
       connectionsEstablished: counters.connectionsEstablished, connectionsLost: counters.connectionsLost,
@@ -243,6 +265,7 @@ public final class LoadGenerator: Sendable {
       inFlight: counters.inFlight, bytesSent: counters.bytesSent, bytesReceived: counters.bytesReceived,
       errors: counters.errors, latency: total.latency, rampSteps: steps, mode: configuration.mode,
       requestedRate: configuration.rate, scheduleLag: counters.scheduleLag,
-      serverStoppedAnswering: counters.serverStoppedAnswering, replyTimeout: configuration.replyTimeout)
+      serverStoppedAnswering: counters.serverStoppedAnswering, replyTimeout: configuration.replyTimeout,
+      windowStart: windowStart + start)
   }
 }

@@ -48,6 +48,8 @@ final class LoadWorker {
 
   @exclusivity(unchecked) var counters = WorkerCounters()
   @exclusivity(unchecked) var latency = Histogram<UInt64>.latency()
+  /// The latency of the replies since the progress interval was last taken.
+  @exclusivity(unchecked) private var intervalLatency = Histogram<UInt64>.latency()
   /// The latency of the current ramp step, when ramping.
   @exclusivity(unchecked) private var stepLatency: Histogram<UInt64>?
   @exclusivity(unchecked) private(set) var phase = Phase.idle
@@ -334,7 +336,8 @@ final class LoadWorker {
   ) -> (answered: Int, counted: Int) {
     // One exclusive access to each histogram for the whole batch, not one per reply.
     let (answered, counted) = Self.match(
-      count, sendTimes: &sendTimes, now: now, warmupEnd: warmupEnd, latency: &latency, step: &stepLatency)
+      count, sendTimes: &sendTimes, now: now, warmupEnd: warmupEnd, latency: &latency,
+      interval: &intervalLatency, step: &stepLatency)
     if counted > 0 {
       counters.received &+= counted
       if !countsArrivingBytes { counters.bytesReceived &+= counted &* messageSize }
@@ -346,7 +349,7 @@ final class LoadWorker {
   @inline(__always)
   private static func match(
     _ count: Int, sendTimes: inout SendTimeRing, now: UInt64, warmupEnd: UInt64,
-    latency: inout Histogram<UInt64>, step: inout Histogram<UInt64>?
+    latency: inout Histogram<UInt64>, interval: inout Histogram<UInt64>, step: inout Histogram<UInt64>?
   ) -> (answered: Int, counted: Int) {
     var answered = 0
     var counted = 0
@@ -357,6 +360,7 @@ final class LoadWorker {
       counted &+= run
       let elapsed = now >= sentAt ? now &- sentAt : 0
       latency.recordLatency(elapsed, count: run)
+      interval.recordLatency(elapsed, count: run)
       step?.recordLatency(elapsed, count: run)
     }
     return (answered, counted)
@@ -500,7 +504,10 @@ final class LoadWorker {
       connection.close()
     }
     connections.removeAll()
-    completion?(snapshot())
+    // The last interval's latencies go with the final counts, and no later interval has them.
+    let final = snapshot()
+    intervalLatency.reset()
+    completion?(final)
     completion = nil
   }
 
@@ -508,12 +515,20 @@ final class LoadWorker {
 
   /// The counts and latency so far.
   func snapshot() -> WorkerSnapshot {
-    WorkerSnapshot(counters: counters, latency: latency)
+    WorkerSnapshot(counters: counters, latency: latency, interval: intervalLatency)
+  }
+
+  /// The counts so far and the latency since the previous call, whose histogram starts again
+  /// empty: one histogram per interval, so memory stays the same however long the run.
+  func takeInterval() -> WorkerInterval {
+    let interval = WorkerInterval(counters: counters, latency: intervalLatency)
+    intervalLatency.reset()
+    return interval
   }
 
   /// The counts so far and the latency since the previous call (the current ramp step's).
-  func takeStep() -> WorkerSnapshot {
-    let step = WorkerSnapshot(counters: counters, latency: stepLatency ?? .latency())
+  func takeStep() -> WorkerInterval {
+    let step = WorkerInterval(counters: counters, latency: stepLatency ?? .latency())
     stepLatency?.reset()
     return step
   }

@@ -1,4 +1,5 @@
-/// A progress report made while a run goes on, about once per progress interval.
+/// A progress report, made once per progress interval while a run goes on and once more when
+/// it has ended, for the rest of the window after the last interval.
 public struct LoadProgress: Sendable {
   /// Time since the measured window began (negative during warmup).
   public var elapsed: Duration
@@ -6,10 +7,14 @@ public struct LoadProgress: Sendable {
   public var messagesPerSecond: Double
   /// Payload bytes per second since the previous report.
   public var bytesPerSecond: Double
-  /// The 99th percentile latency of the window so far, in microseconds.
+  /// The 99th percentile latency of the interval since the previous report, in microseconds.
   public var p99: Double
   /// Connections open now.
   public var connectionsUp: Int
   /// Errors so far, all kinds.
   public var errors: Int
+  /// What the interval since the previous report measured.
+  public var interval: LoadInterval
+  /// The run has ended: this report covers the window's last part.
+  public var isLast: Bool
 }

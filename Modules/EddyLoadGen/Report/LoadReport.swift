@@ -40,6 +40,8 @@ public struct LoadReport: Sendable {
   public var serverStoppedAnswering = false
   /// How long a message could wait for its reply.
   public var replyTimeout: Duration = .seconds(5)
+  /// When the measured window began, in seconds since the UNIX epoch.
+  public var windowStart: Double = 0
 
   /// Messages per second over the window: replies in echo mode, messages sent in sink mode.
   public var messagesPerSecond: Double {
