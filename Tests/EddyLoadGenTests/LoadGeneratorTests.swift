@@ -294,7 +294,7 @@ import Testing
     for item in window { merged.add(item.interval.latency) }
     #expect(merged == report.latency)
     for item in window where item.interval.latency.totalCount > 0 {
-      #expect(item.p99 == LatencySummary(nanoseconds: item.interval.latency).p99)
+      #expect(item.p99 == LatencySummary(microseconds: item.interval.latency).p99)
     }
     #expect(
       report.received > 0 && window.allSatisfy { $0.interval.latency.totalCount < report.latency.totalCount })

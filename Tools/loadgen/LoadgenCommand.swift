@@ -423,7 +423,7 @@ struct LoadgenCommand: AsyncParsableCommand {
   /// Writes the percentile distribution to `path`; false when it cannot.
   private func writeHistogram(_ report: LoadReport, to path: String) -> Bool {
     var text = ""
-    report.latency.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
+    report.latency.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1)
     guard let file = fopen(path, "w") else { return false }
     let written = fputs(text, file) >= 0
     return fclose(file) == 0 && written

@@ -58,7 +58,7 @@ struct IntervalClock: Sendable {
     return LoadProgress(
       elapsed: warmupEnd.duration(to: end), messagesPerSecond: perSecond,
       bytesPerSecond: seconds > 0 ? Double(bytes) / seconds : 0,
-      p99: LatencySummary(nanoseconds: interval.latency).p99, connectionsUp: counters.connectionsUp,
+      p99: LatencySummary(microseconds: interval.latency).p99, connectionsUp: counters.connectionsUp,
       errors: counters.errors.total, interval: measured, isLast: isLast)
   }
 }

@@ -236,7 +236,7 @@ public final class LoadGenerator: Sendable {
       ? counters.received - previous.received : counters.sent - previous.sent
     return RampStepReport(
       step: step, connections: counters.connectionsUp, duration: duration, messages: messages,
-      latency: LatencySummary(nanoseconds: snapshot.latency))
+      latency: LatencySummary(microseconds: snapshot.latency))
   }
 
   private func report(

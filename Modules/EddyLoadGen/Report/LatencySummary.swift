@@ -15,16 +15,18 @@ public struct LatencySummary: Sendable, Equatable {
   /// The mean.
   public var mean: Double
 
-  /// Summarizes a histogram of nanosecond values (all zero when it is empty).
-  public init(nanoseconds histogram: Histogram<UInt64>) {
+  /// Summarizes a histogram of microsecond values (all zero when it is empty); percentiles as
+  /// ``Histogram/values(atPercentiles:)`` finds them, the largest value as the highest
+  /// equivalent value of its bucket, the mean over the buckets' middles.
+  public init(microseconds histogram: Histogram<UInt64>) {
     guard histogram.totalCount > 0 else {
       self.init(p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0)
       return
     }
-    func micros(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
+    let values = histogram.values(atPercentiles: [50, 90, 99, 99.9]).map { Double($0) }
     self.init(
-      p50: micros(50), p90: micros(90), p99: micros(99), p999: micros(99.9),
-      max: Double(histogram.max) / 1000, mean: histogram.mean / 1000)
+      p50: values[0], p90: values[1], p99: values[2], p999: values[3], max: Double(histogram.max),
+      mean: histogram.mean)
   }
 
   /// Creates a summary from its values.

@@ -17,7 +17,7 @@ public struct LoadInterval: Sendable {
   public var errors: Int
   /// Messages per second over the interval: replies when they are expected, else messages sent.
   public var messagesPerSecond: Double
-  /// Latency of the interval's replies, in nanoseconds.
+  /// Latency of the interval's replies, in microseconds.
   public var latency: Histogram<UInt64>
 
   /// The interval lies in the warmup, before the window: nothing in it is counted.
@@ -26,7 +26,7 @@ public struct LoadInterval: Sendable {
   /// The interval as one JSON object: `t_s` (its start, seconds since the window began),
   /// `length_s`, `sent`, `received`, `errors`, `msgs_per_s` and `latency_us` {`p50`, `p99`, `max`}.
   public var json: String {
-    let summary = LatencySummary(nanoseconds: latency)
+    let summary = LatencySummary(microseconds: latency)
     return JSONText.object([
       ("t_s", FixedPoint.format(start.seconds, 3)),
       ("length_s", FixedPoint.format(length.seconds, 3)),

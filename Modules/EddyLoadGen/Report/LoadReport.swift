@@ -26,7 +26,7 @@ public struct LoadReport: Sendable {
   public var bytesReceived: Int
   /// Errors by kind.
   public var errors: ErrorCounts
-  /// Latency of every reply of the window, in nanoseconds.
+  /// Latency of every reply of the window, in microseconds.
   public var latency: Histogram<UInt64>
   /// One entry per ramp step, when the run ramped.
   public var rampSteps: [RampStepReport]
@@ -58,7 +58,7 @@ public struct LoadReport: Sendable {
   }
 
   /// The latency percentiles in microseconds.
-  public var latencySummary: LatencySummary { LatencySummary(nanoseconds: latency) }
+  public var latencySummary: LatencySummary { LatencySummary(microseconds: latency) }
 
   /// True when every connection failed: none was made and attempts failed, or every one made
   /// ended with an error. A run stopped while it was still connecting made none and failed none.
