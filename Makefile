@@ -8,7 +8,10 @@ TSAN_SCRATCH ?= .build-tsan
 ASAN_SCRATCH ?= .build-asan
 CHECK_FUZZ_SECONDS ?= 10
 
-.PHONY: setup build test check fuzz tsan asan soak lint format demo bench compare clean
+.PHONY: setup venv build test check fuzz tsan asan soak lint format demo bench compare clean
+
+VENV         := .venv
+PY_PACKAGES  := hdrhistogram==0.10.8
 
 ## setup: install the system packages the project needs, only those missing
 setup:
@@ -20,13 +23,22 @@ setup:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+## venv: the Python packages the tests use (HdrHistogram's Python reader, which checks loadgen's
+## histogram logs), in a virtual environment of the project's own
+venv: setup $(VENV)/.installed
+
+$(VENV)/.installed: Makefile
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PY_PACKAGES)
+	touch $@
+
 ## build: debug build of every module and tool
 build: setup
 	$(SWIFT) build
 
 ## test: lint, the Swift test suite, then the interop scripts; then the Examples package's tests
 ## and its RESP server against redis-cli and redis-benchmark
-test: setup lint
+test: setup venv lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	Tools/scripts/interop.sh
@@ -53,7 +65,7 @@ tsan: setup
 ## asan: the whole suite under AddressSanitizer. Leak detection is off here: several in-memory
 ## tests leave a connection open on purpose, whose protocol and transport keep each other; leaks
 ## are checked by the `stack` fuzz target (LeakSanitizer on) and the lifetime tests.
-asan: setup
+asan: setup venv
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path $(ASAN_SCRATCH)
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address \
 	  --scratch-path $(ASAN_SCRATCH) --no-parallel
@@ -85,4 +97,4 @@ compare: setup
 	Benchmarks/Scripts/loadgen-redis-compare.sh
 
 clean:
-	rm -rf .build .build-fuzz $(TSAN_SCRATCH) $(ASAN_SCRATCH) Benchmarks/.build
+	rm -rf .build .build-fuzz $(TSAN_SCRATCH) $(ASAN_SCRATCH) Benchmarks/.build $(VENV)

@@ -30,6 +30,7 @@ func tool(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let heap = Target.Dependency.product(name: "HeapModule", package: "swift-collections")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
 
 let package = Package(
   name: "Eddy",
@@ -73,8 +74,8 @@ let package = Package(
     module(
       "EddyLoadGen",
       [
-        "CEddyPacing", "EddyCodecs", "EddyReactor", "EddyProtocols", "EddyTransports", "EddyTLS",
-        .product(name: "Histogram", package: "hdrhistogram-swift"),
+        "CEddyPacing", "CZlib", "EddyCodecs", "EddyReactor", "EddyProtocols", "EddyTransports", "EddyTLS",
+        histogram,
       ]),
     module("EddyAsync", ["EddyReactor", "EddyProtocols", "EddyTransports", deque]),
 
@@ -98,7 +99,7 @@ let package = Package(
     tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
     tests("EddyTestingTests", ["EddyTesting", "EddyCodecs", "EddyProtocols"], support: false),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
-    tests("EddyLoadGenTests", ["EddyLoadGen", "EddyCodecs", "EddyTransports"]),
+    tests("EddyLoadGenTests", ["EddyLoadGen", "EddyCodecs", "EddyTransports", histogram]),
     tests(
       "EddyTLSTests",
       ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),

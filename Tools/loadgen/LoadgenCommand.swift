@@ -3,6 +3,7 @@ import EddyCodecs
 import EddyLoadGen
 import EddyTLS
 import EddyTLSReactor
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -230,6 +231,16 @@ struct LoadgenCommand: AsyncParsableCommand {
         """, valueName: "path"))
   var intervals: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Write an HdrHistogram interval log here: one latency histogram (microseconds) per interval.",
+      discussion: """
+        The standard format (#[StartTime: ...] and #[BaseTime: ...] headers, a legend, then \
+        START,LENGTH,MAX,HISTOGRAM lines in the compressed V2 encoding, base64), readable by \
+        HdrHistogram's log readers and by loadgen merge. MAX is in microseconds too.
+        """, valueName: "path"))
+  var hlog: String?
+
   @Flag(help: "No progress lines (and, with --json, no summary).")
   var quiet = false
 
@@ -261,8 +272,8 @@ struct LoadgenCommand: AsyncParsableCommand {
     if findRate != nil && (rate != nil || requests != nil || ramp != nil) {
       throw usageFailure("--find-rate chooses the rate itself: drop --rate, --requests and --ramp")
     }
-    if findRate != nil && intervals != nil {
-      throw usageFailure("--find-rate runs many trials: drop --intervals")
+    if findRate != nil && (intervals != nil || hlog != nil) {
+      throw usageFailure("--find-rate runs many trials: drop --intervals and --hlog")
     }
     do {
       _ = try thresholds()
@@ -287,18 +298,33 @@ struct LoadgenCommand: AsyncParsableCommand {
   private func single(_ configuration: LoadConfiguration) async throws {
     let progress = quiet ? nil : ProgressLine()
     let intervalLog = try intervals.map { try open($0, option: "intervals") }
+    let histogramLog = try hlog.map { try open($0, option: "hlog") }
+    // The header needs the window's start, which the first interval brings.
+    let headerWritten = Mutex(false)
     let generator = try LoadGenerator(configuration)
     let interrupts = try StopOnInterrupt { generator.stop() }
     defer { interrupts.cancel() }
     let every = try OptionValue.seconds(interval, option: "interval", minimum: 0.01)
     let report = try await generator.run(progressInterval: every) { update in
       if !update.isLast { progress?.show(update) }
-      if !update.interval.isWarmup { intervalLog?.write(update.interval.json) }
+      let interval = update.interval
+      guard !interval.isWarmup else { return }
+      intervalLog?.write(interval.json)
+      if let histogramLog {
+        headerWritten.withLock { written in
+          if !written { HistogramLog.header(startTime: interval.windowStart).forEach(histogramLog.write) }
+          written = true
+        }
+        histogramLog.write(
+          HistogramLog.line(
+            start: interval.start.seconds, length: interval.length.seconds, histogram: interval.latency))
+      }
     }
     progress?.finish()
     let outcomes = try thresholds().map { $0.evaluate(report) }
     try emit(report, extra: [], thresholds: outcomes)
     if let intervalLog { try checkWritten(intervalLog, option: "intervals") }
+    if let histogramLog { try checkWritten(histogramLog, option: "hlog") }
     try checkOutcome(report, verifying: configuration.verify)
     try checkThresholds(outcomes)
   }

@@ -1,7 +1,9 @@
 extension LoadReport {
   /// The report as one line of JSON. Counts are integers; rates and latencies (microseconds)
-  /// carry up to three fraction digits. `extra` members are appended as given (each value must
-  /// already be JSON).
+  /// carry up to three fraction digits; `window_start` and `window_end` are seconds since the
+  /// UNIX epoch. `extra` members are appended as given (each value must already be JSON), and
+  /// `histogram` comes last: the whole window's latencies (microseconds) in base64, in
+  /// HdrHistogram's compressed V2 encoding.
   public func json(extra: [(key: String, value: String)] = []) -> String {
     let latency = latencySummary
     var members: [(String, String)] = [
@@ -42,7 +44,10 @@ extension LoadReport {
     if !rampSteps.isEmpty {
       members.append(("ramp", "[" + rampSteps.map(\.json).joined(separator: ",") + "]"))
     }
+    members.append(("window_start", FixedPoint.format(windowStart, 3)))
+    members.append(("window_end", FixedPoint.format(windowStart + duration.seconds, 3)))
     members.append(contentsOf: extra.map { ($0.key, $0.value) })
+    members.append(("histogram", JSONText.string(HistogramEncoding.base64(self.latency))))
     return JSONText.object(members)
   }
 }
