@@ -15,7 +15,6 @@ import Synchronization
 
 /// `loadgen`: applies load to any server (an echo server, a request/response server such as Redis
 /// or memcached, or a sink) and reports throughput, latency and exact counts.
-@main
 struct LoadgenCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "loadgen",
@@ -30,8 +29,11 @@ struct LoadgenCommand: AsyncParsableCommand {
       (--reply-timeout) or in flight at the end, and a run ends by writing EOF and reading until \
       the server closes. Progress goes to standard error once a second, the summary to \
       standard output; with --json the last line of standard output is one JSON object. \
-      Ctrl-C or SIGTERM ends the run early and still reports it.
-      """)
+      Ctrl-C or SIGTERM ends the run early and still reports it. `loadgen merge FILE...` \
+      combines saved --json results and --hlog logs of many runs or hosts.
+      """,
+    // Listed for the help; ``LoadgenMain`` sends `merge` there, since TARGET would take the word.
+    subcommands: [MergeCommand.self])
 
   @Argument(help: "PORT, HOST:PORT, [IPV6]:PORT or unix:PATH.")
   var target: String
