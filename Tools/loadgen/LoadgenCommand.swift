@@ -243,6 +243,15 @@ struct LoadgenCommand: AsyncParsableCommand {
         """, valueName: "path"))
   var hlog: String?
 
+  @Option(
+    name: .customLong("start-at"),
+    help: ArgumentHelp(
+      "Connect, then wait until TIME to begin (the warmup first), so that many hosts start together.",
+      discussion:
+        "TIME: UNIX seconds (1764652800.5) or RFC 3339 in UTC (2025-12-02T05:20:00Z); a past TIME exits 2.",
+      valueName: "time"))
+  var startAt: String?
+
   @Flag(help: "No progress lines (and, with --json, no summary).")
   var quiet = false
 
@@ -282,6 +291,26 @@ struct LoadgenCommand: AsyncParsableCommand {
     } catch {
       throw usageFailure(error.description)
     }
+    if let startAt, let time = try? StartTime.parse(startAt) {
+      let now = Self.now
+      if time <= now {
+        throw usageFailure(
+          "--start-at \(startAt): that time has passed (it is \(FixedPoint.format(now, 3)) now)")
+      }
+      if time - now > OptionValue.maxSeconds {
+        throw usageFailure("--start-at \(startAt): more than a year from now")
+      }
+    }
+    if findRate != nil && startAt != nil {
+      throw usageFailure("--find-rate runs many trials: drop --start-at")
+    }
+  }
+
+  /// Now, in seconds since the UNIX epoch.
+  private static var now: Double {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
   }
 
   func run() async throws {
@@ -508,6 +537,8 @@ struct LoadgenCommand: AsyncParsableCommand {
       configuration.scenario = parsed
     }
     configuration.ramp = try ramp.map { try LoadRamp(parsing: $0) }
+    configuration.startAt = try startAt.map { text throws(LoadConfigurationError) in try StartTime.parse(text)
+    }
     configuration.tls = try makeTLS(configuration.target, named: try stack().usesTLS)
     if let findRate {
       guard findRate.isFinite, findRate > 0, findRate <= 1_000_000 else {

@@ -48,6 +48,9 @@ public struct LoadConfiguration: Sendable {
   public var scenario: LoadScenario?
   /// Add connections in steps instead of all at once; the run lasts one step duration per step.
   public var ramp: LoadRamp?
+  /// Connect, then wait until this time (seconds since the UNIX epoch) before the warmup and
+  /// the load begin, so that many hosts start together; nil: start once connected.
+  public var startAt: Double?
   /// After sending stops, how long to wait for the last replies and for the server to close
   /// after the end of input before what is outstanding counts as in flight.
   public var drainTimeout: Duration = .seconds(2)

@@ -74,6 +74,7 @@ public final class LoadGenerator: Sendable {
       let reason = errors.nonZero.first.flatMap { errors.firstMessage($0.kind) } ?? "no connection was made"
       throw LoadGeneratorError.noConnection(target: configuration.target.description, reason: reason)
     }
+    if let startAt = configuration.startAt { await wait(until: startAt) }
     let trafficStart = Deadline.now()
     let warmupEnd = trafficStart + configuration.warmup
     let windowStart = WallClock.now() + Deadline.now().duration(to: warmupEnd).seconds
@@ -115,6 +116,15 @@ public final class LoadGenerator: Sendable {
       progress(clock.progress(last, since: previous, at: end, mode: configuration.mode, isLast: true))
     }
     return report
+  }
+
+  /// Sleeps until `time` (seconds since the UNIX epoch) or until ``stop()``, whichever is first.
+  private func wait(until time: Double) async {
+    while !control.withLock({ $0.stopRequested }) {
+      let left = time - WallClock.now()
+      guard left > 0 else { return }
+      try? await Task.sleep(for: .nanoseconds(Int64(min(left, 0.05) * 1e9)))
+    }
   }
 
   private func makeWorkers(on group: EventLoopGroup) async throws -> [LoopBound<LoadWorker>] {
