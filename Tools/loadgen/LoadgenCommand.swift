@@ -292,7 +292,7 @@ struct LoadgenCommand: AsyncParsableCommand {
       throw usageFailure(error.description)
     }
     if let startAt, let time = try? StartTime.parse(startAt) {
-      let now = Self.now
+      let now = WallClock.now()
       if time <= now {
         throw usageFailure(
           "--start-at \(startAt): that time has passed (it is \(FixedPoint.format(now, 3)) now)")
@@ -304,13 +304,6 @@ struct LoadgenCommand: AsyncParsableCommand {
     if findRate != nil && startAt != nil {
       throw usageFailure("--find-rate runs many trials: drop --start-at")
     }
-  }
-
-  /// Now, in seconds since the UNIX epoch.
-  private static var now: Double {
-    var time = timespec()
-    clock_gettime(CLOCK_REALTIME, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
   }
 
   func run() async throws {

@@ -7,9 +7,9 @@
 #endif
 
 /// The real-time clock, for the times reports give in seconds since the UNIX epoch.
-enum WallClock {
+public enum WallClock {
   /// Now, in seconds since the UNIX epoch.
-  static func now() -> Double {
+  public static func now() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_REALTIME, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
