@@ -10,14 +10,15 @@
 /// usageShare.update(bufferedBytes: cumulation.readableBytes, unfinished: !cumulation.isEmpty, in: usage)
 /// ```
 ///
-/// Bound to the connection's loop thread, as the transport is.
+/// Bound to the connection's loop thread, as the transport is. Its counters skip Swift's dynamic
+/// exclusivity checks: they change on the hot path, never across a callback.
 public final class ConnectionUsage {
   /// The bytes buffered in the connection, summed over its transport and layers.
-  public private(set) var bufferedBytes = 0
+  @exclusivity(unchecked) public private(set) var bufferedBytes = 0
   /// When the earliest unfinished input still held began; nil while no layer holds any.
-  public private(set) var unfinishedInputSince: ContinuousClock.Instant?
+  @exclusivity(unchecked) public private(set) var unfinishedInputSince: ContinuousClock.Instant?
   /// How many reporters hold unfinished input.
-  private var unfinishedHolders = 0
+  @exclusivity(unchecked) private var unfinishedHolders = 0
   /// Told of every change; the server's budget.
   package var observer: (any ConnectionUsageObserver)?
   /// Whether ``unfinishedInputSince`` is kept (it reads the clock when it changes).
@@ -31,15 +32,24 @@ public final class ConnectionUsage {
 
   /// One reporter's part of the usage: what it reported last, so that each report is the change.
   public struct Share {
-    private var reportedBytes = 0
-    private var holdsUnfinished = false
+    @usableFromInline var reportedBytes = 0
+    @usableFromInline var holdsUnfinished = false
 
     /// A share that has reported nothing.
     public init() {}
 
     /// Reports that this reporter now holds `bufferedBytes` bytes, and whether some of them
-    /// are the beginning of input it has not finished (a frame not yet complete).
+    /// are the beginning of input it has not finished (a frame not yet complete). Inlined up to
+    /// the comparison: a report that changes nothing (the common case on every flush) costs two
+    /// compares.
+    @inlinable
     public mutating func update(bufferedBytes: Int, unfinished: Bool, in usage: ConnectionUsage) {
+      guard bufferedBytes != reportedBytes || unfinished != holdsUnfinished else { return }
+      record(bufferedBytes: bufferedBytes, unfinished: unfinished, in: usage)
+    }
+
+    @usableFromInline
+    mutating func record(bufferedBytes: Int, unfinished: Bool, in usage: ConnectionUsage) {
       if bufferedBytes != reportedBytes {
         let delta = bufferedBytes &- reportedBytes
         reportedBytes = bufferedBytes

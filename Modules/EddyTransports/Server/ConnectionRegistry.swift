@@ -48,7 +48,7 @@ final class ConnectionRegistry: @unchecked Sendable {
     entries[nextKey] = Entry(transport: transport, readWakeups: transport.readWakeups, quietSince: .now())
     if frameTimeout != nil || budget != nil {
       let usage = ConnectionUsage(tracksUnfinishedInput: frameTimeout != nil)
-      transport.usage = usage
+      transport.usageStorage = usage
       budget?.join(transport, usage: usage)
     }
     if sweep == nil, let sweepPeriod { scheduleSweep(every: sweepPeriod) }

@@ -51,11 +51,11 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   @exclusivity(unchecked) private var files = FileRegions()
   /// Descriptors to pass with the queued buffer that starts at each position (duplicates this
   /// transport owns until they are sent).
-  private var passing: [(position: Int, descriptors: [Int32])] = []
+  @exclusivity(unchecked) private var passing: [(position: Int, descriptors: [Int32])] = []
   /// The protocol above when it takes passed descriptors and this is a Unix-domain socket.
   @exclusivity(unchecked) private var descriptorReceiver: (any DescriptorReceivingProtocol)?
   /// Work waiting for the write queue to drain to the low-water mark (a file copied through layers).
-  private var drainWaiters: [() -> Void] = []
+  @exclusivity(unchecked) private var drainWaiters: [() -> Void] = []
   @exclusivity(unchecked) private var flow = WriteFlowControl()
   @exclusivity(unchecked) private var lifecycle: DescriptorLifecycle
   @exclusivity(unchecked) private var writeSide: WriteSide
@@ -81,7 +81,9 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
 
   /// What the connection holds, when its server limits it; the transport reports its queued
   /// writes, the layers above their own buffers.
-  public internal(set) var usage: ConnectionUsage?
+  public var usage: ConnectionUsage? { usageStorage }
+  /// Set by the server before the transport starts.
+  @exclusivity(unchecked) var usageStorage: ConnectionUsage?
 
   /// Wraps a non-blocking descriptor of the given kind (a connected socket by default). Call
   /// ``start()`` to register it and make the connection.
@@ -443,7 +445,9 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// The write buffer changed: reports it to the usage (files hold no memory), then to the
   /// water marks.
   private func bufferChanged() {
-    if let usage { usageShare.update(bufferedBytes: pending.byteCount, unfinished: false, in: usage) }
+    if let usage = usageStorage {
+      usageShare.update(bufferedBytes: pending.byteCount, unfinished: false, in: usage)
+    }
     upper.target.apply(flow.update(bufferSize: queuedBytes))
   }
 
@@ -604,7 +608,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     for region in files.removeAll() {
       loop.callSoon { region.completion(.failure(.connectionEnded(sent: region.sent))) }
     }
-    if let usage { usageShare.release(in: usage) }
+    if let usage = usageStorage { usageShare.release(in: usage) }
     runDrainWaiters()
     onClose?()
     onClose = nil
