@@ -11,6 +11,8 @@ public enum DatagramEndpointError: Error, Sendable, Equatable, CustomStringConve
   case bindFailed(address: SocketAddress, error: SystemError)
   /// The socket could not be connected to `address` (for example a Unix path with no socket).
   case connectFailed(address: SocketAddress, error: SystemError)
+  /// A multicast setting of ``DatagramOptions/multicast`` was refused.
+  case multicast(MulticastError)
   /// Any other system failure (creating, configuring or registering the socket).
   case system(SystemError)
 
@@ -21,6 +23,7 @@ public enum DatagramEndpointError: Error, Sendable, Equatable, CustomStringConve
     case .familyMismatch(let local, let remote): "\(local) and \(remote) belong to different address families"
     case .bindFailed(let address, let error): "cannot bind to \(address): \(error)"
     case .connectFailed(let address, let error): "cannot connect to \(address): \(error)"
+    case .multicast(let error): "cannot create the datagram endpoint: \(error)"
     case .system(let error): "cannot create the datagram endpoint: \(error)"
     }
   }

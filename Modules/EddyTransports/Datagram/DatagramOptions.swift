@@ -13,13 +13,18 @@ public struct DatagramOptions: Sendable {
   public var receiveBufferSize: Int?
   /// Other options, set after those above.
   public var socketOptions: [SocketOption]
+  /// Multicast groups to join and how multicast datagrams are sent (UDP only), set last.
+  public var multicast: MulticastOptions
 
-  /// Creates options; by default every flag is off and the system's buffer sizes are kept.
+  /// Creates options; by default every flag is off, the system's buffer sizes are kept and no
+  /// multicast group is joined.
   public init(
     reuseAddress: Bool = false, reusePort: Bool = false, allowBroadcast: Bool = false,
-    sendBufferSize: Int? = nil, receiveBufferSize: Int? = nil, socketOptions: [SocketOption] = []
+    sendBufferSize: Int? = nil, receiveBufferSize: Int? = nil, socketOptions: [SocketOption] = [],
+    multicast: MulticastOptions = MulticastOptions()
   ) {
     self.socketOptions = socketOptions
+    self.multicast = multicast
     self.reuseAddress = reuseAddress
     self.reusePort = reusePort
     self.allowBroadcast = allowBroadcast

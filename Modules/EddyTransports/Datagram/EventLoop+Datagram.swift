@@ -80,5 +80,6 @@ extension EventLoop {
     } catch {
       throw .system(error)
     }
+    do { try options.multicast.apply(to: fd, family: family) } catch { throw .multicast(error) }
   }
 }
