@@ -427,7 +427,10 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private func flush() {
     hasGatheredWrites = false
     guard lifecycle.holdsDescriptor else { return }
-    switch flushQueue() {
+    let result =
+      files.isEmpty && passing.isEmpty
+      ? pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs) : flushInStreamOrder()
+    switch result {
     case .failed(let error):
       finish(error: error)
       return
@@ -444,6 +447,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
 
   /// The write buffer changed: reports it to the usage (files hold no memory), then to the
   /// water marks.
+  @inline(__always)
   private func bufferChanged() {
     if let usage = usageStorage {
       usageShare.update(bufferedBytes: pending.byteCount, unfinished: false, in: usage)
@@ -451,8 +455,9 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     upper.target.apply(flow.update(bufferSize: queuedBytes))
   }
 
-  /// Writes the queue in stream order: the writes before each file, the file, what follows.
-  private func flushQueue() -> FlushResult {
+  /// Writes the queue in stream order when files or passed descriptors are in it: the writes
+  /// before each, the file or the write the descriptors go with, what follows.
+  private func flushInStreamOrder() -> FlushResult {
     while let position = nextInsertion {
       if pending.writtenTotal < position {
         let result = pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs, upTo: position)
