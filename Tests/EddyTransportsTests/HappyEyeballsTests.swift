@@ -75,4 +75,39 @@ import Testing
       #expect(elapsed < .seconds(2), "a refused attempt must not wait out the 10 s delay: \(elapsed)")
     }
   }
+
+  /// A namespace where 10.99.0.1 black-holes SYNs: its route leads out of a veth pair to a
+  /// neighbour whose hardware address nobody has, so nothing ever answers (no RST, no ICMP).
+  private static let blackHole = """
+    ip link set lo up
+    ip link add eddyhe0 type veth peer name eddyhe1
+    ip link set eddyhe0 up
+    ip link set eddyhe1 up
+    ip route add 10.99.0.0/24 dev eddyhe0
+    ip neigh add 10.99.0.1 lladdr 02:00:00:00:99:01 dev eddyhe0 nud permanent
+    """
+
+  @Test(.enabled(if: geteuid() == 0, "a network namespace needs root"))
+  func anAddressThatBlackHolesSYNsCostsTheAttemptDelayInANamespace() async throws {
+    try await withLoop { loop in
+      try await NetworkNamespace.enter(on: loop, setUp: Self.blackHole)
+      let live = try await loop.submit { try loop.createServer(host: "127.0.0.1", port: 0) { Echo() } }
+      defer { live.close() }
+      let dead = try SocketAddress(ipAddress: "10.99.0.1", port: live.port!)
+      let (raced, racedTime) = await connect(
+        loop, to: [dead, live.addresses[0]],
+        options: ConnectOptions(timeout: .seconds(30), attemptDelay: .milliseconds(250)))
+      #expect(try raced.get() == live.port)
+      #expect(racedTime >= .milliseconds(200) && racedTime < .seconds(3), "connected after \(racedTime)")
+      // One after another, the black hole takes the whole timeout.
+      let (sequential, sequentialTime) = await connect(
+        loop, to: [dead, live.addresses[0]],
+        options: ConnectOptions(timeout: .seconds(1), attemptDelay: .zero))
+      guard case .failure(.timedOut) = sequential else {
+        Issue.record("expected the timeout, got \(sequential)")
+        return
+      }
+      #expect(sequentialTime >= .milliseconds(900))
+    }
+  }
 }
