@@ -150,9 +150,8 @@ final class OnMade: StreamProtocol {
       let makeSender: @Sendable () -> any StreamProtocol = {
         FileSender(file: file, head: head, tail: tail, results: results, pauses: pauses)
       }
-      let server = try loop.createServer(
-        host: "127.0.0.1", port: 0,
-        protocolFactory: tls ? TLSLayer.factory(context: try Contexts.server(), makeSender) : makeSender)
+      let serverFactory = tls ? TLSLayer.factory(context: try Contexts.server(), makeSender) : makeSender
+      let server = try loop.createServer(host: "127.0.0.1", port: 0, protocolFactory: serverFactory)
       defer { server.close() }
       let makeReceiver: @Sendable () -> any StreamProtocol = { Summing(log: log) }
       try await connect(

@@ -23,23 +23,30 @@ public enum EventLoopError: Error, Sendable, Equatable {
 extension EventLoop {
   /// Runs `work` on the loop's thread. Safe from any thread; work submitted from one thread
   /// runs in the order it was submitted. Work handed to a closed loop is dropped.
-  public func execute(_ work: @escaping @Sendable () -> Void) {
-    _ = enqueue(work)
+  ///
+  /// `work` is sent to the loop, not shared with it: it need not be `@Sendable`, and may capture
+  /// values that are not `Sendable` (a protocol's shared state, say) as long as the caller does
+  /// not touch them afterwards — from then on they live on the loop. The compiler checks that.
+  public func execute(_ work: sending @escaping () -> Void) {
+    let sent = Transferred(work)
+    _ = enqueue { sent.value() }
   }
 
   /// Same as ``execute(_:)``, asyncio's name for it.
-  public func callSoonThreadSafe(_ work: @escaping @Sendable () -> Void) {
+  public func callSoonThreadSafe(_ work: sending @escaping () -> Void) {
     execute(work)
   }
 
-  /// Runs `work` on the loop's thread and returns its result to the awaiting task.
+  /// Runs `work` on the loop's thread and returns its result to the awaiting task. `work` is
+  /// sent to the loop, as with ``execute(_:)``.
   ///
   /// - Throws: what `work` throws, or ``EventLoopError/closed`` if the loop is closed.
   public func submit<Result: Sendable>(
-    _ work: @escaping @Sendable () throws -> Result
+    _ work: sending @escaping () throws -> Result
   ) async throws -> Result {
-    try await withCheckedThrowingContinuation { continuation in
-      let accepted = enqueue { continuation.resume(with: Swift.Result { try work() }) }
+    let sent = Transferred(work)
+    return try await withCheckedThrowingContinuation { continuation in
+      let accepted = enqueue { continuation.resume(with: Swift.Result { try sent.value() }) }
       if !accepted { continuation.resume(throwing: EventLoopError.closed) }
     }
   }

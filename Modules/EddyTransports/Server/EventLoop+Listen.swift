@@ -5,24 +5,41 @@ extension EventLoop {
   /// Listens on `host:port` (port 0: the kernel picks one) and serves every connection on this
   /// loop with a protocol made by `protocolFactory`. A host name may bind several addresses.
   /// Safe from any thread; the server accepts once this loop runs.
+  ///
+  /// The factory runs on this loop's thread only, so it is sent to the loop rather than shared:
+  /// it need not be `@Sendable` and may capture state the connections share (a chat room, a
+  /// cache) that is not `Sendable`. A group's server, whose loops call the factory at once,
+  /// needs a `@Sendable` one (``EventLoopGroup/createServer(host:port:options:protocolFactory:)``).
   public func createServer(
     host: String, port: Int, options: ServerOptions = ServerOptions(),
-    protocolFactory: @escaping @Sendable () -> any StreamProtocol
+    protocolFactory: sending @escaping () -> any StreamProtocol
   ) throws(ListenError) -> Server {
     try Server(
       addresses: Self.listenAddresses(host: host, port: port), loops: [self], options: options,
-      protocolFactory: protocolFactory)
+      protocolFactory: onThisLoop(protocolFactory))
   }
 
   /// Listens on the Unix-domain socket `path` (a stale socket file there is replaced) and serves
-  /// every connection on this loop. Safe from any thread.
+  /// every connection on this loop, with a factory sent to the loop as for
+  /// ``createServer(host:port:options:protocolFactory:)``. Safe from any thread.
   public func createUnixServer(
     path: String, options: ServerOptions = ServerOptions(),
-    protocolFactory: @escaping @Sendable () -> any StreamProtocol
+    protocolFactory: sending @escaping () -> any StreamProtocol
   ) throws(ListenError) -> Server {
     try Server(
       addresses: [Self.unixListenAddress(path)], loops: [self], options: options,
-      protocolFactory: protocolFactory)
+      protocolFactory: onThisLoop(protocolFactory))
+  }
+
+  /// A factory sent to this loop, callable only on its thread (where a one-loop server calls it).
+  private func onThisLoop(
+    _ factory: sending @escaping () -> any StreamProtocol
+  ) -> @Sendable () -> any StreamProtocol {
+    let sent = Transferred(factory)
+    return { [self] in
+      assertInLoopThread()
+      return sent.value()
+    }
   }
 
   static func listenAddresses(host: String, port: Int) throws(ListenError) -> [SocketAddress] {
