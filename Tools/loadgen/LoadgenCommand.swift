@@ -30,10 +30,12 @@ struct LoadgenCommand: AsyncParsableCommand {
       the server closes. Progress goes to standard error once a second, the summary to \
       standard output; with --json the last line of standard output is one JSON object. \
       Ctrl-C or SIGTERM ends the run early and still reports it. `loadgen merge FILE...` \
-      combines saved --json results and --hlog logs of many runs or hosts.
+      combines saved --json results and --hlog logs of many runs or hosts; `loadgen report \
+      FILE... --html OUT` draws them, with --intervals files, on one self-contained HTML page.
       """,
-    // Listed for the help; ``LoadgenMain`` sends `merge` there, since TARGET would take the word.
-    subcommands: [MergeCommand.self])
+    // Listed for the help; ``LoadgenMain`` sends `merge` and `report` there, since TARGET would
+    // take the word.
+    subcommands: [MergeCommand.self, ReportCommand.self])
 
   @Argument(help: "PORT, HOST:PORT, [IPV6]:PORT or unix:PATH.")
   var target: String

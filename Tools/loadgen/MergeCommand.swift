@@ -38,7 +38,7 @@ struct MergeCommand: ParsableCommand {
   func run() throws {
     var merged = MergedResults()
     for path in files {
-      guard let text = Self.read(path) else { throw refuse("\(path): cannot read: errno \(errno)") }
+      guard let text = WholeFile.read(path) else { throw refuse("\(path): cannot read: errno \(errno)") }
       do {
         try merged.add(contentsOf: text)
       } catch {
@@ -54,20 +54,5 @@ struct MergeCommand: ParsableCommand {
     fflush(nil)
     ProgressLine.toStandardError("loadgen merge: \(message)\n")
     return ExitCode(2)
-  }
-
-  /// The contents of the file at `path`, nil when it cannot be read.
-  private static func read(_ path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-    while true {
-      let count = fread(&chunk, 1, chunk.count, file)
-      if count <= 0 { break }
-      bytes.append(contentsOf: chunk[0..<count])
-    }
-    guard ferror(file) == 0 else { return nil }
-    return String(decoding: bytes, as: UTF8.self)
   }
 }
