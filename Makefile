@@ -8,7 +8,7 @@ TSAN_SCRATCH ?= .build-tsan
 ASAN_SCRATCH ?= .build-asan
 CHECK_FUZZ_SECONDS ?= 10
 
-.PHONY: setup venv build test check fuzz tsan asan soak lint format demo bench compare clean
+.PHONY: setup venv build test check browser-test fuzz tsan asan soak lint format demo bench compare clean
 
 VENV         := .venv
 PY_PACKAGES  := hdrhistogram==0.10.8
@@ -46,11 +46,22 @@ test: setup venv lint
 	$(SWIFT) test --package-path Examples --skip-build
 	Tools/scripts/kv-interop.sh
 
-## check: the longer checks CI runs after `make test`: a short fuzz run of every target, then the
-## tests under ThreadSanitizer and AddressSanitizer
-check: setup
+## check: the longer checks CI runs after `make test`: the browser test, a short fuzz run of every
+## target, then the tests under ThreadSanitizer and AddressSanitizer
+check: setup browser-test
 	FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) Tools/scripts/fuzz.sh
 	$(MAKE) tsan asan
+
+## browser-test: `loadgen report`'s page of a real run opened in headless Chromium (Debian's
+## `chromium`, installed when missing); the page and its screenshot stay in
+## .build/debug/report-browser-test/
+browser-test: setup
+	@dpkg -s chromium >/dev/null 2>&1 || { \
+	  echo "installing: chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	}
+	$(SWIFT) build --build-tests
+	EDDY_BROWSER_TESTS=1 $(SWIFT) test --skip-build --no-parallel --filter ReportBrowserTests
 
 ## fuzz: every libFuzzer target for FUZZ_SECONDS (default 60) each
 fuzz: setup
