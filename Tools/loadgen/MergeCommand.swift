@@ -31,11 +31,9 @@ struct MergeCommand: ParsableCommand {
   @Flag(help: "With --json, no summary.")
   var quiet = false
 
-  func validate() throws {
-    if files.isEmpty { throw refuse("give at least one FILE to merge") }
-  }
-
   func run() throws {
+    // Checked here, not in validate(), which also runs for --help.
+    if files.isEmpty { throw refuse("give at least one FILE to merge") }
     var merged = MergedResults()
     for path in files {
       guard let text = WholeFile.read(path) else { throw refuse("\(path): cannot read: errno \(errno)") }

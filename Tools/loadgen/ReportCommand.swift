@@ -30,12 +30,10 @@ struct ReportCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Write the page to this file.", valueName: "out"))
   var html: String?
 
-  func validate() throws {
+  func run() throws {
+    // Checked here, not in validate(), which also runs for --help.
     if files.isEmpty { throw refuse("give at least one FILE to report") }
     if html == nil { throw refuse("missing --html OUT: where to write the page") }
-  }
-
-  func run() throws {
     var inputs: [ReportInput] = []
     for path in files {
       guard let text = WholeFile.read(path) else { throw refuse("\(path): cannot read: errno \(errno)") }
