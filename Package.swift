@@ -36,6 +36,7 @@ let package = Package(
   name: "Eddy",
   platforms: [.macOS(.v15)],
   products: [
+    .library(name: "Eddy", targets: ["Eddy"]),
     .library(name: "EddyReactor", targets: ["EddyReactor"]),
     .library(name: "EddyProtocols", targets: ["EddyProtocols"]),
     .library(name: "EddyTransports", targets: ["EddyTransports"]),
@@ -78,6 +79,7 @@ let package = Package(
         histogram,
       ]),
     module("EddyAsync", ["EddyReactor", "EddyProtocols", "EddyTransports", deque]),
+    module("Eddy", ["EddyAsync", "EddyCodecs", "EddyProtocols", "EddyReactor", "EddyTransports"]),
 
     // Fuzz programs, shared by the libFuzzer build (Tools/scripts/fuzz.sh) and the test suite
     .target(
