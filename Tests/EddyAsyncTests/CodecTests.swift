@@ -31,6 +31,26 @@ import Testing
     }
   }
 
+  /// Zero-length frames (an empty line) are elements of the sequence too, in their place.
+  @Test(arguments: ["line", "zlib,line", "length-prefix"])
+  func zeroLengthFramesArriveAsEmptyElements(stackName: String) async throws {
+    let configuration = AsyncConnectionConfiguration(layers: try CodecStack(parsing: stackName).wrap)
+    try await withGroup(loops: 2) { group in
+      let server = try await group.loops[0].listen(host: "127.0.0.1", port: 0, configuration: configuration)
+      let serving = Task { try await server.serve(echo) }
+      let connection = try await group.loops[1].connect(
+        host: "127.0.0.1", port: server.port!, configuration: configuration)
+      let messages = ["a", "", "", "b", ""]
+      for message in messages { try await connection.write(ByteBuffer(string: message)) }
+      connection.writeEOF()
+      var echoed: [String] = []
+      for try await frame in connection.inbound { echoed.append(frame.string) }
+      #expect(echoed == messages)
+      server.close()
+      try await serving.value
+    }
+  }
+
   /// Under a codec an empty write is an empty frame, and goes out as one.
   @Test func anEmptyWriteIsAnEmptyFrame() async throws {
     try await withGroup(loops: 2) { group in

@@ -64,7 +64,8 @@ struct InboundQueue<Element: InboundElement> {
       return .dropped
     }
     elements.append(element.compacted())
-    bytes += element.byteCount
+    // An empty frame weighs one byte, so that a flood of them pauses reading too.
+    bytes += max(element.byteCount, 1)
     statistics.peakInboundBytes = max(statistics.peakInboundBytes, bytes)
     statistics.peakInboundElements = max(statistics.peakInboundElements, elements.count)
     guard canPauseReading, !readingPaused, amount >= limits.high else {
@@ -78,7 +79,7 @@ struct InboundQueue<Element: InboundElement> {
   /// Takes the next element or the end, if there is one.
   mutating func poll() -> Poll {
     if let first = elements.popFirst() {
-      bytes -= first.byteCount
+      bytes -= max(first.byteCount, 1)
       let resume = readingPaused && !resumeRequested && amount <= limits.low
       if resume { resumeRequested = true }
       return .element(first, resumeReading: resume)

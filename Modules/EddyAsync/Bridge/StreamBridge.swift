@@ -4,7 +4,7 @@ import EddyReactor
 /// The stream protocol behind an ``AsyncConnection``: it lives on the transport's loop, feeds
 /// received elements to the inbound queue, pauses and resumes reading as the consumer falls
 /// behind and catches up, and hands queued writes to the transport while it is not paused.
-final class StreamBridge: StreamProtocol {
+final class StreamBridge: MessageProtocol {
   let loop: EventLoop
   let buffers: StreamBuffers
   /// The transport (or the top codec layer), from `connectionMade` until `connectionLost`.
@@ -48,6 +48,12 @@ final class StreamBridge: StreamProtocol {
     case .dropped:
       preconditionFailure("a stream's reading pauses, so its elements are never dropped")
     }
+  }
+
+  /// A whole frame from a framing layer, an empty one included: an element of the sequence
+  /// like any other.
+  func messageReceived(_ message: ByteBuffer) {
+    dataReceived(message)
   }
 
   /// Ends the inbound sequence; the connection stays half-open so the application can still

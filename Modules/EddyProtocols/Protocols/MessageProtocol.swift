@@ -1,6 +1,4 @@
-import EddyProtocols
-
-/// A stream protocol that receives whole messages from a framing ``CodecLayer``.
+/// A stream protocol that receives whole messages from a framing layer (EddyCodecs' `CodecLayer`).
 ///
 /// A framing layer calls ``messageReceived(_:)`` once per decoded frame, zero-length frames
 /// included, and never calls `dataReceived` on such a protocol. A protocol that is not a
