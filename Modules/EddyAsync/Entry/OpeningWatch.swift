@@ -36,10 +36,12 @@ final class OpeningWatch: StreamProtocol {
 
   func connectionLost(_ error: (any Error)?) {
     transport = nil
+    let layer = inner.target as? any ConnectingLayer
     inner.target.connectionLost(error)
     let report = onEndBeforeReady
     onEndBeforeReady = nil
-    report?(error)
+    // A layer that failed before connecting (a TLS handshake) knows why; the socket does not.
+    report?(layer?.failureBeforeConnecting ?? error)
   }
 
   func pauseWriting() { inner.target.pauseWriting() }

@@ -84,6 +84,7 @@ extension TLSLayer: StreamProtocol {
     case let error?: tlsError = .handshakeFailed(reason: "the connection failed: \(error)")
     case nil: tlsError = .handshakeFailed(reason: "the connection closed before the handshake completed")
     }
+    handshakeFailure = tlsError
     if let onHandshakeFailure {
       onHandshakeFailure(tlsError)
     } else {

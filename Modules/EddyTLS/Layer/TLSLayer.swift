@@ -102,6 +102,8 @@ public final class TLSLayer {
   var lowerReachedEOF = false
   /// The first error, reported when the connection ends.
   var failure: (any Error)?
+  /// The handshake's failure, once reported: why the layer ended before connecting.
+  var handshakeFailure: TLSError?
   var handshakeTimer: TLSTimer.Cancel?
   var shutdownTimer: TLSTimer.Cancel?
   var isDecrypting = false
@@ -293,4 +295,10 @@ public final class TLSLayer {
     move(to: .closingLower)
     lower?.abort()
   }
+}
+
+extension TLSLayer: ConnectingLayer {
+  /// The `TLSError` the handshake failed with, once the connection has ended before the
+  /// handshake completed.
+  public var failureBeforeConnecting: (any Error)? { handshakeFailure }
 }
