@@ -113,6 +113,15 @@ final class StreamBridge: MessageProtocol {
     if buffers.inbound.withLock({ $0.shouldResumeReading() }) { transport?.resumeReading() }
   }
 
+  /// Stops reading and ends the inbound sequence after what it holds, as an end of input from
+  /// the peer would; writing goes on.
+  func endInput() {
+    transport?.pauseReading()
+    if let (waiter, poll) = buffers.inbound.withLock({ $0.finish(error: nil) }) {
+      InboundQueue.resume(waiter, with: poll)
+    }
+  }
+
   /// Closes the transport at once, dropping what it buffered.
   func abort() {
     transport?.abort()

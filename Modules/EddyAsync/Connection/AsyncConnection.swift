@@ -77,6 +77,12 @@ public final class AsyncConnection: Sendable, LoopRequests {
     loop.execute { [bridge] in bridge.value.abort() }
   }
 
+  /// Stops reading: ``inbound`` ends after the elements it holds, as if the peer had ended its
+  /// input, while writes go on (a server draining for shutdown).
+  func endInput() {
+    loop.execute { [bridge] in bridge.value.endInput() }
+  }
+
   /// Makes every later write throw ``AsyncConnectionError/outputClosed``, for a connection
   /// over a transport that can only read.
   func refuseWrites() {

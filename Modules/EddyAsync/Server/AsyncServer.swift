@@ -14,6 +14,8 @@ public final class AsyncServer: Sendable {
   private let accepted: AsyncStream<AsyncConnection>
   private let acceptedSink: AsyncStream<AsyncConnection>.Continuation
   private let isServing = Atomic<Bool>(false)
+  /// The connections accepted and not yet finished by their handler, for ``shutdown(gracePeriod:)``.
+  private let live = Locked<[ObjectIdentifier: AsyncConnection]>([:])
 
   private init(
     configuration: AsyncConnectionConfiguration,
@@ -22,12 +24,17 @@ public final class AsyncServer: Sendable {
     let (accepted, sink) = AsyncStream.makeStream(of: AsyncConnection.self)
     self.accepted = accepted
     self.acceptedSink = sink
+    let live = self.live
     self.server = try create {
       guard let loop = EventLoop.current else { preconditionFailure("protocols are made on a loop's thread") }
       let made = StreamBridge.make(loop: loop, configuration: configuration)
       made.bridge.onConnectionMade = { bridge in
         let connection = AsyncConnection(bridge: bridge)
-        if case .terminated = sink.yield(connection) { connection.abort() }
+        live.withLock { $0[ObjectIdentifier(connection)] = connection }
+        if case .terminated = sink.yield(connection) {
+          live.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(connection)) }
+          connection.abort()
+        }
       }
       return made.protocol
     }
@@ -66,6 +73,32 @@ public final class AsyncServer: Sendable {
     acceptedSink.finish()
   }
 
+  /// Shuts down gracefully: stops listening, ends every connection's input (a handler waiting
+  /// for the next request sees its ``AsyncConnection/inbound`` end and returns; one in the middle
+  /// of a request finishes it and writes its reply), waits for the handlers and connections to
+  /// finish, and aborts what is still open after `gracePeriod`. Returns once every connection has
+  /// ended; ``serve(_:)`` returns then too.
+  public func shutdown(gracePeriod: Duration) async {
+    close()
+    for connection in live.withLock({ Array($0.values) }) { connection.endInput() }
+    let server = self.server
+    await withTaskGroup(of: Bool.self) { group in
+      group.addTask {
+        await server.waitClosed()
+        return true
+      }
+      group.addTask { (try? await Task.sleep(for: gracePeriod)) == nil }
+      if await group.next() == false { server.abortClients() }
+      group.cancelAll()
+    }
+  }
+
+  /// Calls `body` once the server is closed and every connection has ended (see
+  /// `Server.whenClosed(_:)`), for code that is not `async`.
+  public func whenClosed(_ body: @escaping @Sendable () -> Void) {
+    server.whenClosed(body)
+  }
+
   /// Serves every accepted connection with `handler`, each in a child task of its own, until
   /// ``close()`` is called or the serving task is cancelled. Call once.
   ///
@@ -80,7 +113,10 @@ public final class AsyncServer: Sendable {
     precondition(!isServing.exchange(true, ordering: .relaxed), "an AsyncServer serves once")
     await withDiscardingTaskGroup { group in
       for await connection in accepted {
-        group.addTask { await Self.handle(connection, with: handler) }
+        group.addTask { [live] in
+          await Self.handle(connection, with: handler)
+          live.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(connection)) }
+        }
       }
       close()
       if Task.isCancelled { server.abortClients() }

@@ -52,13 +52,17 @@ extension EventLoopGroup {
 
 /// Listens on `host:port` with `group` and serves every connection with `handler` in a child
 /// task of its own, until the calling task is cancelled; see ``AsyncServer/serve(_:)``.
+/// `onListening` gets the bound addresses (with the port the kernel picked for port 0) once
+/// the server accepts.
 ///
 /// - Throws: ``EddyTransports/ListenError``, `CancellationError`.
 public func serve(
   host: String, port: Int, group: EventLoopGroup, options: ServerOptions = ServerOptions(),
   configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration(),
+  onListening: @Sendable ([SocketAddress]) -> Void = { _ in },
   handler: @escaping @Sendable (AsyncConnection) async throws -> Void
 ) async throws {
   let server = try await group.listen(host: host, port: port, options: options, configuration: configuration)
+  onListening(server.addresses)
   try await server.serve(handler)
 }

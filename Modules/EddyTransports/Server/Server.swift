@@ -38,7 +38,8 @@ public final class Server: Sendable {
     var openConnections = 0
     /// Listening sockets not yet closed.
     var openListeners = 0
-    var waiters: [CheckedContinuation<Void, Never>] = []
+    /// Called once the server is closed and no connection is left.
+    var waiters: [@Sendable () -> Void] = []
   }
 
   init(
@@ -158,11 +159,11 @@ public final class Server: Sendable {
   }
 
   private func connectionEnded() {
-    let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+    let ready = state.withLock { state -> [@Sendable () -> Void] in
       state.openConnections -= 1
       return state.takeWaitersIfDone()
     }
-    for waiter in ready { waiter.resume() }
+    for waiter in ready { waiter() }
   }
 
   /// Stops listening. Open connections go on (see ``closeClients()`` and ``abortClients()``).
@@ -177,13 +178,13 @@ public final class Server: Sendable {
     for index in listeners.items.indices {
       listeners.items[index].loop.execute { [self] in
         listeners.items[index].close()
-        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let ready = state.withLock { state -> [@Sendable () -> Void] in
           state.openListeners -= 1
           guard state.openListeners == 0 else { return [] }
           state.listenersClosed = true
           return state.takeWaitersIfDone()
         }
-        for waiter in ready { waiter.resume() }
+        for waiter in ready { waiter() }
       }
     }
   }
@@ -201,13 +202,21 @@ public final class Server: Sendable {
   /// Returns once the server is closed and every connection it accepted has ended.
   public func waitClosed() async {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let done = state.withLock { state -> Bool in
-        if state.isDone { return true }
-        state.waiters.append(continuation)
-        return false
-      }
-      if done { continuation.resume() }
+      whenClosed { continuation.resume() }
     }
+  }
+
+  /// Calls `body` once the server is closed and every connection it accepted has ended: at
+  /// once, on the calling thread, if that is so already; otherwise on the thread of the loop
+  /// where the last of them ended. The callback form of ``waitClosed()``, for code that is not
+  /// `async`.
+  public func whenClosed(_ body: @escaping @Sendable () -> Void) {
+    let done = state.withLock { state -> Bool in
+      if state.isDone { return true }
+      state.waiters.append(body)
+      return false
+    }
+    if done { body() }
   }
 }
 
@@ -216,7 +225,7 @@ extension Server.ServerState {
   fileprivate var isDone: Bool { isClosed && listenersClosed && openConnections == 0 }
 
   /// Hands back the waiters once the server is closed and no connection is left.
-  fileprivate mutating func takeWaitersIfDone() -> [CheckedContinuation<Void, Never>] {
+  fileprivate mutating func takeWaitersIfDone() -> [@Sendable () -> Void] {
     guard isDone else { return [] }
     defer { waiters.removeAll() }
     return waiters
