@@ -2,13 +2,13 @@
 SWIFT        ?= swift
 APT_PACKAGES := zlib1g-dev libssl-dev openssl python3 python3-venv procps redis-server redis-tools memcached
 FORMAT_PATHS := Package.swift Modules Tests Tools Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks \
-                Examples/Package.swift Examples/Sources Examples/Tests
+                Examples/Package.swift Examples/Sources Examples/Tests Examples/Snippets/Package.swift
 
 TSAN_SCRATCH ?= .build-tsan
 ASAN_SCRATCH ?= .build-asan
 CHECK_FUZZ_SECONDS ?= 10
 
-.PHONY: setup venv build test check browser-test fuzz tsan asan soak lint format demo bench compare clean
+.PHONY: setup venv build test docs check browser-test fuzz tsan asan soak lint format demo bench compare clean
 
 VENV         := .venv
 PY_PACKAGES  := hdrhistogram==0.10.8
@@ -36,9 +36,9 @@ $(VENV)/.installed: Makefile
 build: setup
 	$(SWIFT) build
 
-## test: lint, the Swift test suite, then the interop scripts; then the Examples package's tests
-## and its RESP server against redis-cli and redis-benchmark
-test: setup venv lint
+## test: lint and the docs' code, the Swift test suite, then the interop scripts; then the Examples
+## package's tests and its RESP server against redis-cli and redis-benchmark
+test: setup venv lint docs
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	Tools/scripts/interop.sh
@@ -85,10 +85,15 @@ asan: setup venv
 soak: setup
 	Tools/scripts/soak.sh
 
-## lint: swift format in strict mode, and the README example matches its compiled copy
+## lint: swift format in strict mode
 lint:
 	$(SWIFT) format lint --strict --recursive $(wildcard $(FORMAT_PATHS))
-	Tools/scripts/check-readme.sh
+
+## docs: every Swift block of README.md and docs/ compiles (the Examples/Snippets package; how a
+## block is marked a fragment or given a hidden prelude is in Tools/scripts/check-docs.sh), and
+## the README's echo server is the copy the tests run
+docs: setup
+	SWIFT=$(SWIFT) Tools/scripts/check-docs.sh
 
 ## format: rewrite sources with the checked-in .swift-format
 format:
@@ -108,4 +113,5 @@ compare: setup
 	Benchmarks/Scripts/loadgen-redis-compare.sh
 
 clean:
-	rm -rf .build .build-fuzz $(TSAN_SCRATCH) $(ASAN_SCRATCH) Benchmarks/.build $(VENV)
+	rm -rf .build .build-fuzz $(TSAN_SCRATCH) $(ASAN_SCRATCH) Benchmarks/.build $(VENV) \
+	  Examples/Snippets/.build Examples/Snippets/Sources
