@@ -10,45 +10,37 @@ import Testing
 @Suite struct CodecTests {
   static let lines = AsyncConnectionConfiguration(layers: CodecStack(layers: [.line(LineCodec())]).wrap)
 
-  /// Each line is one element, whatever the chunking on the wire; each write is one line.
-  @Test(arguments: ["line", "zlib,line", "length-prefix", "zlib,length-prefix"])
-  func framesComeAndGoWhole(stackName: String) async throws {
-    let stack = try CodecStack(parsing: stackName)
-    let configuration = AsyncConnectionConfiguration(layers: stack.wrap)
-    try await withGroup(loops: 2) { group in
+  /// Writes `messages` as frames of `stackName` to an echo server and returns the frames that
+  /// came back.
+  private func echoed(_ messages: [String], over stackName: String) async throws -> [String] {
+    let configuration = AsyncConnectionConfiguration(layers: try CodecStack(parsing: stackName).wrap)
+    return try await withGroup(loops: 2) { group in
       let server = try await group.loops[0].listen(host: "127.0.0.1", port: 0, configuration: configuration)
       let serving = Task { try await server.serve(echo) }
       let connection = try await group.loops[1].connect(
         host: "127.0.0.1", port: server.port!, configuration: configuration)
-      let messages = (0..<500).map { "message \($0) " + String(repeating: "x", count: $0 % 97) }
       for message in messages { try await connection.write(ByteBuffer(string: message)) }
       connection.writeEOF()
       var echoed: [String] = []
       for try await frame in connection.inbound { echoed.append(frame.string) }
-      #expect(echoed == messages)
       server.close()
       try await serving.value
+      return echoed
     }
+  }
+
+  /// Each line is one element, whatever the chunking on the wire; each write is one line.
+  @Test(arguments: ["line", "zlib,line", "length-prefix", "zlib,length-prefix"])
+  func framesComeAndGoWhole(stackName: String) async throws {
+    let messages = (0..<500).map { "message \($0) " + String(repeating: "x", count: $0 % 97) }
+    #expect(try await echoed(messages, over: stackName) == messages)
   }
 
   /// Zero-length frames (an empty line) are elements of the sequence too, in their place.
   @Test(arguments: ["line", "zlib,line", "length-prefix"])
   func zeroLengthFramesArriveAsEmptyElements(stackName: String) async throws {
-    let configuration = AsyncConnectionConfiguration(layers: try CodecStack(parsing: stackName).wrap)
-    try await withGroup(loops: 2) { group in
-      let server = try await group.loops[0].listen(host: "127.0.0.1", port: 0, configuration: configuration)
-      let serving = Task { try await server.serve(echo) }
-      let connection = try await group.loops[1].connect(
-        host: "127.0.0.1", port: server.port!, configuration: configuration)
-      let messages = ["a", "", "", "b", ""]
-      for message in messages { try await connection.write(ByteBuffer(string: message)) }
-      connection.writeEOF()
-      var echoed: [String] = []
-      for try await frame in connection.inbound { echoed.append(frame.string) }
-      #expect(echoed == messages)
-      server.close()
-      try await serving.value
-    }
+    let messages = ["a", "", "", "b", ""]
+    #expect(try await echoed(messages, over: stackName) == messages)
   }
 
   /// Under a codec an empty write is an empty frame, and goes out as one.

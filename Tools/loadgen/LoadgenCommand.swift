@@ -615,16 +615,8 @@ struct LoadgenCommand: AsyncParsableCommand {
   private static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
   private static func read(_ path: String, option: String) throws -> [UInt8] {
-    guard let file = fopen(path, "rb") else {
+    guard let bytes = WholeFile.readBytes(path) else {
       throw ValidationError("cannot read --\(option) \(path): errno \(errno)")
-    }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-    while true {
-      let count = fread(&chunk, 1, chunk.count, file)
-      if count <= 0 { break }
-      bytes.append(contentsOf: chunk[0..<count])
     }
     return bytes
   }

@@ -8,8 +8,13 @@
 
 /// A file read or written whole, for the commands that take saved results (`merge`, `report`).
 enum WholeFile {
-  /// The contents of the file at `path`, nil when it cannot be read (`errno` says why).
+  /// The contents of the file at `path` as text, nil when it cannot be read (`errno` says why).
   static func read(_ path: String) -> String? {
+    readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// The bytes of the file at `path`, nil when it cannot be read (`errno` says why).
+  static func readBytes(_ path: String) -> [UInt8]? {
     guard let file = fopen(path, "rb") else { return nil }
     defer { fclose(file) }
     var bytes: [UInt8] = []
@@ -20,7 +25,7 @@ enum WholeFile {
       bytes.append(contentsOf: chunk[0..<count])
     }
     guard ferror(file) == 0 else { return nil }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes
   }
 
   /// Creates or replaces the file at `path` with `text`; the errno of what failed, nil on success.
