@@ -2,7 +2,7 @@
 SWIFT        ?= swift
 APT_PACKAGES := zlib1g-dev libssl-dev openssl python3 python3-venv procps redis-server redis-tools memcached
 FORMAT_PATHS := Package.swift Modules Tests Tools Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks \
-                Examples/Package.swift Examples/Sources Examples/Tests Examples/Snippets/Package.swift
+                Examples/Package.swift Examples/Sources Examples/Tests Examples/DocSnippets/Package.swift
 
 TSAN_SCRATCH ?= .build-tsan
 ASAN_SCRATCH ?= .build-asan
@@ -89,7 +89,7 @@ soak: setup
 lint:
 	$(SWIFT) format lint --strict --recursive $(wildcard $(FORMAT_PATHS))
 
-## docs: every Swift block of README.md and docs/ compiles (the Examples/Snippets package; how a
+## docs: every Swift block of README.md and docs/ compiles (the Examples/DocSnippets package; how a
 ## block is marked a fragment or given a hidden prelude is in Tools/scripts/check-docs.sh), and
 ## the README's echo server is the copy the tests run
 docs: setup
@@ -114,4 +114,4 @@ compare: setup
 
 clean:
 	rm -rf .build .build-fuzz $(TSAN_SCRATCH) $(ASAN_SCRATCH) Benchmarks/.build $(VENV) \
-	  Examples/Snippets/.build Examples/Snippets/Sources
+	  Examples/DocSnippets/.build Examples/DocSnippets/Sources

@@ -3,7 +3,7 @@
 # it into; and the README's echo server is the copy the test suite runs.
 #
 # Each ```swift block becomes the main.swift of an executable target of its own in the
-# Examples/Snippets package (Examples/Snippets/Sources/<doc>_<n>, n counting the doc's Swift
+# Examples/DocSnippets package (Examples/DocSnippets/Sources/<doc>_<n>, n counting the doc's Swift
 # blocks from 1), built with `swift build` in the Swift 6 language mode with ExistentialAny.
 # Top-level code is allowed, as in a program's main.swift, and every product of the Eddy package
 # may be imported (Eddy, each module alone, EddyTLS, EddyTLSReactor, EddyTesting); a block imports
@@ -28,7 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SWIFT=${SWIFT:-swift}
-package=Examples/Snippets
+package=Examples/DocSnippets
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
 
