@@ -16,6 +16,13 @@ let package = Package(
     .executable(name: "eddy-kv", targets: ["eddy-kv"]),
     .library(name: "RESP", targets: ["RESP"]),
     .library(name: "KeyValue", targets: ["KeyValue"]),
+    .executable(name: "chat-server", targets: ["chat-server"]),
+    .executable(name: "rpc-server", targets: ["rpc-server"]),
+    .executable(name: "rpc-async", targets: ["rpc-async"]),
+    .executable(name: "cat-codec", targets: ["cat-codec"]),
+    .executable(name: "udp-echo", targets: ["udp-echo"]),
+    .executable(name: "tls-lines", targets: ["tls-lines"]),
+    .executable(name: "graceful-shutdown", targets: ["graceful-shutdown"]),
   ],
   dependencies: [
     .package(name: "Eddy", path: ".."),
@@ -34,6 +41,20 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
+
+    // The first programs: what a newcomer writes first, each as short as it can be
+    // (docs/first-programs.md counts their lines beside asyncio's and SwiftNIO's).
+    .executableTarget(name: "chat-server", dependencies: [eddy("Eddy")], swiftSettings: strict),
+    .target(name: "RPC", dependencies: [eddy("Eddy")], swiftSettings: strict),
+    .executableTarget(name: "rpc-server", dependencies: ["RPC", eddy("Eddy")], swiftSettings: strict),
+    .executableTarget(name: "rpc-async", dependencies: ["RPC", eddy("Eddy")], swiftSettings: strict),
+    .executableTarget(name: "cat-codec", dependencies: [eddy("Eddy")], swiftSettings: strict),
+    .executableTarget(name: "udp-echo", dependencies: [eddy("Eddy")], swiftSettings: strict),
+    .executableTarget(
+      name: "tls-lines", dependencies: [eddy("Eddy"), eddy("EddyTLS"), eddy("EddyTLSReactor")],
+      swiftSettings: strict),
+    .executableTarget(name: "graceful-shutdown", dependencies: [eddy("Eddy")], swiftSettings: strict),
+
     .testTarget(
       name: "RESPTests",
       dependencies: ["RESP", eddy("EddyCodecs"), eddy("EddyProtocols"), eddy("EddyTesting")],
