@@ -55,6 +55,7 @@ let package = Package(
       swiftSettings: strict),
     .executableTarget(name: "graceful-shutdown", dependencies: [eddy("Eddy")], swiftSettings: strict),
 
+    .testTarget(name: "FirstProgramsTests", dependencies: [eddy("Eddy")], swiftSettings: strict),
     .testTarget(
       name: "RESPTests",
       dependencies: ["RESP", eddy("EddyCodecs"), eddy("EddyProtocols"), eddy("EddyTesting")],
