@@ -60,16 +60,15 @@ final class Echo: StreamProtocol {
     let port = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 7004
     let loop = try EventLoop()
     loop.execute {
-      // Shared by the protocol factory and the signal handler: LoopBound, made on the loop's
-      // thread, keeps the one object on it.
-      let clients = LoopBound(Clients(), loop: loop)
+      // Shared by the protocol factory and the signal handler, both on the loop's thread.
+      let clients = Clients()
       do {
-        let server = try loop.createServer(host: "127.0.0.1", port: port) {
-          CodecLayer(codec: LineCodec(), upper: Echo(clients: clients.value))
+        let server = try loop.isolated.createServer(host: "127.0.0.1", port: port) {
+          CodecLayer(codec: LineCodec(), upper: Echo(clients: clients))
         }
         let shutDown = {
           server.close()
-          clients.value.closeAll { loop.stop() }
+          clients.closeAll { loop.stop() }
           loop.callLater(after: .seconds(5)) {
             server.abortClients()
             loop.stop()

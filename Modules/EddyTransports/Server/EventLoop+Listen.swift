@@ -62,6 +62,38 @@ extension EventLoop {
   }
 }
 
+extension IsolatedEventLoop {
+  /// Listens on `host:port` and serves every connection on this loop, from the loop's own
+  /// thread: the factory runs on it and may share what it captures with other code there (a
+  /// signal handler that closes every client, say), which a factory sent from another thread
+  /// cannot (``EventLoop/createServer(host:port:options:protocolFactory:)``).
+  public func createServer(
+    host: String, port: Int, options: ServerOptions = ServerOptions(),
+    protocolFactory: @escaping () -> any StreamProtocol
+  ) throws(ListenError) -> Server {
+    try Server(
+      addresses: EventLoop.listenAddresses(host: host, port: port), loops: [loop], options: options,
+      protocolFactory: confined(protocolFactory))
+  }
+
+  /// Listens on the Unix-domain socket `path` and serves every connection on this loop, from
+  /// the loop's own thread, as ``createServer(host:port:options:protocolFactory:)``.
+  public func createUnixServer(
+    path: String, options: ServerOptions = ServerOptions(),
+    protocolFactory: @escaping () -> any StreamProtocol
+  ) throws(ListenError) -> Server {
+    try Server(
+      addresses: [EventLoop.unixListenAddress(path)], loops: [loop], options: options,
+      protocolFactory: confined(protocolFactory))
+  }
+
+  /// The factory kept on this loop's thread, where a one-loop server calls it.
+  private func confined(_ factory: @escaping () -> any StreamProtocol) -> @Sendable () -> any StreamProtocol {
+    let bound = LoopBound(factory, loop: loop)
+    return { bound.value() }
+  }
+}
+
 extension EventLoopGroup {
   /// Listens on `host:port`, accepting on the first loop and spreading connections over every
   /// loop of the group round-robin. Safe from any thread.
