@@ -20,7 +20,7 @@ enum AsyncEcho {
   ) throws -> (address: String, service: StoppableService) {
     let configuration = AsyncConnectionConfiguration(layers: stack.layers.isEmpty ? nil : stack.wrap)
     let listening = Locked<Result<AsyncServer, any Error>?>(nil)
-    let serving = Task.detached {
+    Task.detached {
       let server: AsyncServer
       do {
         server =
@@ -45,13 +45,6 @@ enum AsyncEcho {
       if result == nil { usleep(1000) }
     }
     let server = try result!.get()
-    let service = StoppableService(
-      stop: {
-        server.close()
-        serving.cancel()
-      },
-      isDrained: { server.connectionCount == 0 },
-      abort: { serving.cancel() })
-    return (server.addresses[0].description, service)
+    return (server.addresses[0].description, StoppableService(server))
   }
 }

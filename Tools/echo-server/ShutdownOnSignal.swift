@@ -1,3 +1,4 @@
+import EddyAsync
 import EddyReactor
 import EddyTransports
 
@@ -9,31 +10,25 @@ import EddyTransports
   import Darwin
 #endif
 
-/// What a signal stops: `stop` ends accepting and closes the connections gracefully (what is
-/// in flight is still written); `isDrained` tells when the last one has gone; `abort` ends
-/// those still open once the drain timeout has passed.
+/// What a signal stops: `shutdown` stops accepting, lets the connections finish what is in
+/// flight for at most the grace period given, aborts the rest, and calls its completion once
+/// every connection has ended.
 struct StoppableService: Sendable {
-  let stop: @Sendable () -> Void
-  let isDrained: @Sendable () -> Bool
-  let abort: @Sendable () -> Void
+  let shutdown: @Sendable (_ grace: Duration, _ done: @escaping @Sendable () -> Void) -> Void
 
-  /// A callback server: stop accepting, close every connection gracefully, abort the rest.
+  /// A callback server, drained by the library's graceful shutdown.
   init(_ server: Server) {
-    stop = {
-      server.close()
-      server.closeClients()
-    }
-    isDrained = { server.connectionCount == 0 }
-    abort = { server.abortClients() }
+    shutdown = { grace, done in server.shutdown(gracePeriod: grace, completion: done) }
   }
 
-  init(
-    stop: @escaping @Sendable () -> Void, isDrained: @escaping @Sendable () -> Bool,
-    abort: @escaping @Sendable () -> Void
-  ) {
-    self.stop = stop
-    self.isDrained = isDrained
-    self.abort = abort
+  /// An async server, drained by its graceful shutdown: idle handlers end, busy ones finish.
+  init(_ server: AsyncServer) {
+    shutdown = { grace, done in
+      Task {
+        await server.shutdown(gracePeriod: grace)
+        done()
+      }
+    }
   }
 }
 
@@ -56,8 +51,7 @@ struct ShutdownOnSignal {
         return state.service
       }
       guard let service else { return main.stop() }
-      service.stop()
-      Self.pollUntilDrained(service, loop: main, deadline: main.now + grace)
+      service.shutdown(grace) { main.stop() }
     }
     try main.addSignalHandler(SIGINT, stop)
     try main.addSignalHandler(SIGTERM, stop)
@@ -68,19 +62,5 @@ struct ShutdownOnSignal {
     requested.withLock { $0.service = service }
     main.run()
     main.close()
-  }
-
-  private static func pollUntilDrained(_ service: StoppableService, loop: EventLoop, deadline: Deadline) {
-    if service.isDrained() {
-      loop.stop()
-      return
-    }
-    if loop.now >= deadline {
-      service.abort()
-      // The aborts run on the server's loops; give them a moment before the process exits.
-      loop.callLater(after: .milliseconds(50)) { loop.stop() }
-      return
-    }
-    loop.callLater(after: .milliseconds(20)) { pollUntilDrained(service, loop: loop, deadline: deadline) }
   }
 }

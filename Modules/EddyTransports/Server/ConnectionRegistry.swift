@@ -64,8 +64,21 @@ final class ConnectionRegistry: @unchecked Sendable {
     }
   }
 
+  /// Closes every connection gracefully at its outermost layer, so that each layer ends its
+  /// stream (TLS sends close_notify, a codec its trailer) before the socket closes.
   func closeAll() {
-    for entry in Array(entries.values) { entry.transport.close() }
+    for entry in Array(entries.values) { Self.outermostLayer(over: entry.transport).close() }
+  }
+
+  /// The highest layer stacked over `transport` (the transport itself when none is).
+  private static func outermostLayer(over transport: any StreamTransport) -> any StreamTransport {
+    var top = transport
+    // A stack is a few layers deep; the bound only keeps a cycle from looping forever.
+    for _ in 0..<64 {
+      guard let layer = top.streamProtocol as? any StreamTransport & TransportLayer else { break }
+      top = layer
+    }
+    return top
   }
 
   func abortAll() {

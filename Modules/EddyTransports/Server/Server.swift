@@ -199,6 +199,34 @@ public final class Server: Sendable {
     for registry in connections { registry.loop.execute { registry.abortAll() } }
   }
 
+  /// Shuts down gracefully: stops listening and closes every connection gracefully (what was
+  /// written is still sent; through a TLS layer, close_notify too), aborts the connections still
+  /// open after `gracePeriod`, and calls `completion` once every connection has ended (on the
+  /// thread of the loop where the last one ended, or at once when none is open). Safe from any
+  /// thread; the drain behind echo-server's `--drain-timeout`.
+  public func shutdown(gracePeriod: Duration, completion: @escaping @Sendable () -> Void = {}) {
+    close()
+    closeClients()
+    let finished = Locked(false)
+    acceptLoop.execute { [self] in
+      acceptLoop.callLater(after: gracePeriod) { [self] in
+        if !finished.withLock({ $0 }) { abortClients() }
+      }
+    }
+    whenClosed {
+      finished.withLock { $0 = true }
+      completion()
+    }
+  }
+
+  /// Shuts down gracefully as ``shutdown(gracePeriod:completion:)`` does, and returns once
+  /// every connection has ended.
+  public func shutdown(gracePeriod: Duration) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      shutdown(gracePeriod: gracePeriod) { continuation.resume() }
+    }
+  }
+
   /// Returns once the server is closed and every connection it accepted has ended.
   public func waitClosed() async {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
