@@ -31,6 +31,7 @@ let deque = Target.Dependency.product(name: "DequeModule", package: "swift-colle
 let heap = Target.Dependency.product(name: "HeapModule", package: "swift-collections")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 let package = Package(
   name: "Eddy",
@@ -46,6 +47,7 @@ let package = Package(
     .library(name: "EddyTLSReactor", targets: ["EddyTLSReactor"]),
     .library(name: "EddyLoadGen", targets: ["EddyLoadGen"]),
     .library(name: "EddyAsync", targets: ["EddyAsync"]),
+    .library(name: "EddyServiceLifecycle", targets: ["EddyServiceLifecycle"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
     .executable(name: "loadgen", targets: ["loadgen"]),
   ],
@@ -54,6 +56,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
   ],
   targets: [
     // System shims
@@ -80,6 +83,7 @@ let package = Package(
       ]),
     module("EddyAsync", ["EddyReactor", "EddyProtocols", "EddyTransports", deque]),
     module("Eddy", ["EddyAsync", "EddyCodecs", "EddyProtocols", "EddyReactor", "EddyTransports"]),
+    module("EddyServiceLifecycle", ["EddyAsync", "EddyReactor", "EddyTransports", lifecycle]),
 
     // Fuzz programs, shared by the libFuzzer build (Tools/scripts/fuzz.sh) and the test suite
     .target(
@@ -107,5 +111,6 @@ let package = Package(
       ["CEddyOpenSSL", "EddyTLS", "EddyTLSReactor", "EddyTransports", "EddyTesting", "EddyCodecs"]),
     tests("EddyAsyncTests", ["EddyAsync", "EddyCodecs", "EddyTLS", "EddyTLSReactor", "EddyLoadGen"]),
     tests("EddyFuzzTests", ["EddyFuzzTargets"], support: false),
+    tests("EddyServiceLifecycleTests", ["EddyServiceLifecycle", "EddyAsync", "EddyCodecs", lifecycle]),
   ]
 )
