@@ -27,6 +27,8 @@ let package = Package(
   dependencies: [
     .package(name: "Eddy", path: ".."),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
   ],
   targets: [
     .target(name: "RESP", dependencies: [eddy("EddyCodecs"), eddy("EddyProtocols")], swiftSettings: strict),
@@ -54,6 +56,15 @@ let package = Package(
       name: "tls-lines", dependencies: [eddy("Eddy"), eddy("EddyTLS"), eddy("EddyTLSReactor")],
       swiftSettings: strict),
     .executableTarget(name: "graceful-shutdown", dependencies: [eddy("Eddy")], swiftSettings: strict),
+    // The same drain run by swift-service-lifecycle, as a server in a ServiceGroup would be.
+    .executableTarget(
+      name: "service-echo",
+      dependencies: [
+        eddy("Eddy"), eddy("EddyServiceLifecycle"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict),
 
     .testTarget(name: "FirstProgramsTests", dependencies: [eddy("Eddy")], swiftSettings: strict),
     .testTarget(

@@ -159,6 +159,39 @@ import Testing
     }
   }
 
+  /// SIGTERM to a process running a ServiceGroup under load: every line sent before the signal is
+  /// answered, the connections end, and the process exits 0 well within the grace period.
+  @Test func serviceEchoAnswersEverythingSentBeforeSIGTERMAndExitsZero() async throws {
+    let loop = loop
+    try await within(seconds: 30) {
+      let port = try await freeTCPPort(on: loop)
+      try await withProgram("service-echo", ["\(port)"], on: loop) { child in
+        var clients: [AsyncConnection] = []
+        for _ in 0..<8 { clients.append(try await connect(port: port, on: loop, configuration: lines)) }
+        // A first round answered, so every connection is being served.
+        for (index, client) in clients.enumerated() {
+          try await client.write(ByteBuffer(string: "warm \(index)"))
+        }
+        var hears = clients.map { $0.inbound.makeAsyncIterator() }
+        for index in clients.indices { #expect(try await nextLine(&hears[index]) == "warm \(index)") }
+        // Each client sends ten lines; the server answers one every 100 ms per connection, so
+        // they are in flight when the signal comes.
+        for (index, client) in clients.enumerated() {
+          for line in 0..<10 { try await client.write(ByteBuffer(string: "\(index).\(line)")) }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let start = ContinuousClock.now
+        child.terminate()
+        for index in clients.indices {
+          for line in 0..<10 { #expect(try await nextLine(&hears[index]) == "\(index).\(line)") }
+          #expect(try await nextLine(&hears[index]) == nil)
+        }
+        #expect(try await child.wait() == 0)
+        #expect(ContinuousClock.now - start < .seconds(5))
+      }
+    }
+  }
+
   /// Makes the TLS tests' certificates with `Tests/Interop/make_tls_certs.sh` (the openssl
   /// command) in a new temporary directory, and returns the directory.
   private func makeCertificates(on loop: EventLoop) async throws -> String {
