@@ -81,15 +81,8 @@ public final class AsyncServer: Sendable {
   public func shutdown(gracePeriod: Duration) async {
     close()
     for connection in live.withLock({ Array($0.values) }) { connection.endInput() }
-    let server = self.server
-    await withTaskGroup(of: Bool.self) { group in
-      group.addTask {
-        await server.waitClosed()
-        return true
-      }
-      group.addTask { (try? await Task.sleep(for: gracePeriod)) == nil }
-      if await group.next() == false { server.abortClients() }
-      group.cancelAll()
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      server.abortClients(after: gracePeriod) { continuation.resume() }
     }
   }
 

@@ -207,6 +207,13 @@ public final class Server: Sendable {
   public func shutdown(gracePeriod: Duration, completion: @escaping @Sendable () -> Void = {}) {
     close()
     closeClients()
+    abortClients(after: gracePeriod, completion: completion)
+  }
+
+  /// Aborts the connections still open after `gracePeriod` and calls `completion` once every
+  /// connection has ended: the deadline of a graceful shutdown, whoever asked the connections to
+  /// finish (this server's ``closeClients()``, or an async server ending their input).
+  package func abortClients(after gracePeriod: Duration, completion: @escaping @Sendable () -> Void) {
     let finished = Locked(false)
     acceptLoop.execute { [self] in
       acceptLoop.callLater(after: gracePeriod) { [self] in
