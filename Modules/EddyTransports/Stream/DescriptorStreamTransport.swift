@@ -359,19 +359,24 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     var buffer = resources.takeReceiveBuffer()
     var result = 0
     var asked = 0
-    var passed = [Int32](repeating: -1, count: Int(EDDY_MAX_PASSED_DESCRIPTORS))
     var passedCount: Int32 = 0
     var truncated: Int32 = 0
-    buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: LoopResources.receiveSize) { raw in
-      asked = raw.count
-      result = eddy_receive_with_descriptors(
-        fd, raw.baseAddress, raw.count, &passed, &passedCount, &truncated)
-      return max(result, 0)
+    // The control space for descriptors lives on the stack: a read allocates only when some came.
+    let descriptors = withUnsafeTemporaryAllocation(
+      of: Int32.self, capacity: Int(EDDY_MAX_PASSED_DESCRIPTORS)
+    ) { passed in
+      buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: LoopResources.receiveSize) { raw in
+        asked = raw.count
+        result = eddy_receive_with_descriptors(
+          fd, raw.baseAddress, raw.count, passed.baseAddress, &passedCount, &truncated)
+        return max(result, 0)
+      }
+      return passedCount > 0 ? Array(passed[..<Int(passedCount)]) : []
     }
-    if passedCount > 0 {
-      var descriptors = Array(passed[..<Int(passedCount)])
-      receiver.descriptorsReceived(&descriptors)
-      for descriptor in descriptors { systemClose(descriptor) }
+    if !descriptors.isEmpty {
+      var offered = descriptors
+      receiver.descriptorsReceived(&offered)
+      for descriptor in offered { systemClose(descriptor) }
     }
     defer { resources.returnReceiveBuffer(buffer) }
     guard result > 0 else {
