@@ -129,12 +129,17 @@ struct EchoServerCommand: ParsableCommand {
     guard !(asyncEcho && tlsCertificate != nil) else { throw ValidationError("--async does not serve TLS") }
   }
 
+  /// `seconds` (validated finite and in range) as a duration, to the nearest nanosecond.
+  private static func duration(seconds: Double) -> Duration {
+    .nanoseconds(Int64((seconds * 1e9).rounded()))
+  }
+
   /// The server options the limits ask for.
   var serverOptions: ServerOptions {
     ServerOptions(
       maxConnections: maxConnections,
-      idleTimeout: idleTimeout > 0 ? .nanoseconds(Int64((idleTimeout * 1e9).rounded())) : nil,
-      frameTimeout: frameTimeout > 0 ? .nanoseconds(Int64((frameTimeout * 1e9).rounded())) : nil,
+      idleTimeout: idleTimeout > 0 ? Self.duration(seconds: idleTimeout) : nil,
+      frameTimeout: frameTimeout > 0 ? Self.duration(seconds: frameTimeout) : nil,
       bufferBudget: bufferBudget > 0 ? bufferBudget : nil)
   }
 
@@ -178,7 +183,7 @@ struct EchoServerCommand: ParsableCommand {
 
   func run() throws {
     let stack = try stack()
-    let shutdown = try ShutdownOnSignal(grace: .nanoseconds(Int64((drainTimeout * 1e9).rounded())))
+    let shutdown = try ShutdownOnSignal(grace: Self.duration(seconds: drainTimeout))
     let group = try EventLoopGroup(loops: loops, name: "echo")
     if asyncEcho {
       let (address, service) = try AsyncEcho.start(
