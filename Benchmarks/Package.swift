@@ -30,6 +30,9 @@ var targets: [Target] = [
     swiftSettings: strict
   ),
   .executableTarget(name: "CEchoServer", path: "Sources/CEchoServer"),
+  // The independent load client: C, epoll, one thread, every echoed byte checked; it shares no code
+  // with Eddy, so the rows it measures do not measure the client with the code under test.
+  .executableTarget(name: "CEchoClient", path: "Sources/CEchoClient"),
 ]
 
 if !peersOnly {

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side echo comparison: Eddy's echo-server against SwiftNIO, asyncio, uvloop and a minimal C
-# epoll server (the limit row), all driven by Eddy's loadgen with the same settings, the server pinned
-# to core 0 and the load generator to core 1; and Eddy over TLS against SwiftNIO with swift-nio-ssl.
+# epoll server (the limit row), each driven with the same settings by two clients in turn: the
+# independent C client (Benchmarks/Sources/CEchoClient, which shares no code with Eddy) and Eddy's
+# loadgen; the server pinned to core 0 and the client to core 1; and Eddy over TLS against SwiftNIO
+# with swift-nio-ssl (loadgen only: the C client speaks no TLS). Beside msgs/s, the server's CPU time
+# per message (user + system from /proc/PID/stat, from the end of the warm-up to the client's exit).
 # Medians go to docs/benchmarks.md, between markers.
 #
 # usage: Benchmarks/Scripts/compare.sh [--smoke] [--peers-only] [--no-build]
@@ -12,6 +15,8 @@
 # Environment (defaults in brackets):
 #   BENCH_DURATION [4]  measured seconds per run     BENCH_WARMUP [1]  loadgen warm-up seconds per run
 #   BENCH_REPS [3]      repetitions of every run     BENCH_SCENARIOS ["a b c d e tls"]
+#   BENCH_BULK_REPS [5] repetitions of scenario d (bulk), where this machine is noisiest
+#   BENCH_CLIENTS ["c loadgen"]  the clients that drive scenarios a to d: c (independent), loadgen
 #   BENCH_ROWS          server rows to run, e.g. "eddy-raw nio-raw c-raw" [all]
 #   (lists may be separated by spaces or commas; the -tls- rows run in scenario tls only, the others
 #   in a to e only)
@@ -25,6 +30,9 @@ BENCH="$ROOT/Benchmarks"
 DURATION="${BENCH_DURATION:-4}"
 WARMUP="${BENCH_WARMUP:-1}"
 REPS="${BENCH_REPS:-3}"
+BULK_REPS="${BENCH_BULK_REPS:-5}"
+CLIENTS="${BENCH_CLIENTS:-c loadgen}"
+CLIENTS="${CLIENTS//,/ }"
 SCENARIOS="${BENCH_SCENARIOS:-a b c d e tls}"
 SCENARIOS="${SCENARIOS//,/ }"
 IDLE_CONNECTIONS="${BENCH_IDLE_CONNECTIONS:-2000}"
@@ -46,6 +54,15 @@ for argument in "$@"; do
       ;;
     *)
       echo "compare.sh: unknown option $argument (try --help)" >&2
+      exit 64
+      ;;
+  esac
+done
+for client in $CLIENTS; do
+  case "$client" in
+    c | loadgen) ;;
+    *)
+      echo "compare.sh: unknown client $client in BENCH_CLIENTS (known: c loadgen)" >&2
       exit 64
       ;;
   esac
@@ -121,7 +138,7 @@ build_all() {
   fi
   say "building the SwiftNIO and C peers (release)"
   local peer
-  for peer in NIOEchoServer CEchoServer; do
+  for peer in NIOEchoServer CEchoServer CEchoClient; do
     EDDY_BENCH_PEERS_ONLY=1 swift build -c release --package-path "$BENCH" --scratch-path "$BENCH/$SCRATCH" \
       --product "$peer"
   done
@@ -142,6 +159,7 @@ locate_binaries() {
     LOADGEN_BIN="${LOADGEN_BIN:-$eddy_bin/loadgen}"
   fi
   if $PEERS_ONLY; then ECHO_SERVER_BIN=""; fi
+  ECHO_CLIENT_BIN="$PEER_BIN/CEchoClient"
   PYTHON="$VENV/bin/python"
 }
 
@@ -299,6 +317,16 @@ rss_kb() {
   awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }
 
+# A process's user + system CPU time so far, in clock ticks (fields 14 and 15 of /proc/PID/stat,
+# counted after the command name, which may hold spaces); empty once it has exited.
+cpu_ticks() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  stat="${stat##*) }"
+  awk '{ print $12 + $13 }' <<<"$stat"
+}
+CLOCK_TICKS="$(getconf CLK_TCK)"
+
 # ---------------------------------------------------------------------------------------------------
 # Smoke check: every server echoes every framing correctly, checked reply by reply.
 
@@ -339,28 +367,73 @@ scenario_load() {
   esac
 }
 
+# The C client's --frame for a row's stack, or nothing when it cannot speak the stack (zlib, TLS).
+c_client_frame() {
+  is_tls_row "$1" && return 0
+  case "$(row_stack "$1")" in
+    raw) echo raw ;;
+    line) echo line ;;
+    length-prefix) echo lp ;;
+  esac
+}
+
+# The command line of a client driving a row's server in a scenario, in CLIENT_COMMAND.
+client_command() {
+  local client="$1" row="$2" connections="$3" payload="$4" pipeline="$5"
+  case "$client" in
+    c)
+      CLIENT_COMMAND=("$ECHO_CLIENT_BIN" 127.0.0.1 "$SERVER_PORT" "$connections" "$payload" "$pipeline"
+        "$DURATION" "$WARMUP" --latency --frame "$(c_client_frame "$row")") ;;
+    loadgen)
+      tls_arguments "$row"
+      CLIENT_COMMAND=("$LOADGEN_BIN" "127.0.0.1:$SERVER_PORT" --connections "$connections"
+        --payload-size "$payload" --pipeline "$pipeline" --duration "$DURATION" --warmup "$WARMUP" --json
+        --codec "$(row_stack "$row")" --loops 1 "${TLS_CLIENT_ARGUMENTS[@]}") ;;
+  esac
+}
+
+# One run of a row in a scenario driven by one client; the server's CPU time is read at the end of
+# the warm-up and when the client exits.
 measure_load() {
-  local scenario="$1" row="$2" rep="$3" connections payload pipeline status=0
+  local scenario="$1" row="$2" rep="$3" client="$4" connections payload pipeline status=0
   read -r connections payload pipeline <<<"$(scenario_load "$scenario")"
-  tls_arguments "$row"
   local budget=$((DURATION + WARMUP + 30))
   start_server "$row" $((budget + 30)) || {
-    python3 "$BENCH/Scripts/report.py" record-load "$RESULTS" "$scenario" "$row" "$rep" 125 /dev/null || true
+    python3 "$BENCH/Scripts/report.py" record-load "$RESULTS" "$scenario" "$row" "$rep" "$client" 125 \
+      /dev/null 0 || true
     return 0
   }
+  client_command "$client" "$row" "$connections" "$payload" "$pipeline"
   : >"$WORK/load.out"
-  run_bounded "$budget" taskset -c 1 "$LOADGEN_BIN" "127.0.0.1:$SERVER_PORT" --connections "$connections" \
-    --payload-size "$payload" --pipeline "$pipeline" --duration "$DURATION" --warmup "$WARMUP" --json \
-    --codec "$(row_stack "$row")" --loops 1 "${TLS_CLIENT_ARGUMENTS[@]}" >"$WORK/load.out" 2>"$WORK/load.err" ||
-    status=$?
+  timeout -k 5 "$budget" taskset -c 1 "${CLIENT_COMMAND[@]}" >"$WORK/load.out" 2>"$WORK/load.err" &
+  local client_pid=$!
+  started "$client_pid"
+  sleep "$WARMUP"
+  local cpu_start cpu_end
+  cpu_start="$(cpu_ticks "$SERVER_PID")"
+  wait "$client_pid" || status=$?
+  cpu_end="$(cpu_ticks "$SERVER_PID")"
+  reaped "$client_pid"
   stop_server
+  local cpu_us=0
+  if [[ -n "$cpu_start" && -n "$cpu_end" ]]; then cpu_us=$(((cpu_end - cpu_start) * 1000000 / CLOCK_TICKS)); fi
   local summary
-  if summary="$(python3 "$BENCH/Scripts/report.py" record-load "$RESULTS" "$scenario" "$row" "$rep" "$status" \
-    "$WORK/load.out")"; then
-    say "rep $rep ($scenario) $row: $summary"
+  if summary="$(python3 "$BENCH/Scripts/report.py" record-load "$RESULTS" "$scenario" "$row" "$rep" "$client" \
+    "$status" "$WORK/load.out" "$cpu_us")"; then
+    say "rep $rep ($scenario) $row, $client client: $summary"
   else
-    say "rep $rep ($scenario) $row: loadgen failed (status $status): $(tail -n 1 "$WORK/load.err")"
+    say "rep $rep ($scenario) $row, $client client: failed (status $status): $(tail -n 1 "$WORK/load.err")"
   fi
+}
+
+# The clients that drive a row: the C client only where it speaks the row's stack.
+row_clients() {
+  local client
+  ROW_CLIENTS=()
+  for client in $CLIENTS; do
+    if [[ "$client" == c && -z "$(c_client_frame "$1")" ]]; then continue; fi
+    ROW_CLIENTS+=("$client")
+  done
 }
 
 # Scenario (e): server RSS before any connection and while holding IDLE_CONNECTIONS idle ones, opened
@@ -393,6 +466,18 @@ measure_idle() {
   stop_server
 }
 
+# The repetitions of a scenario, and the most of any selected one.
+scenario_reps() {
+  if [[ "$1" == d ]]; then echo "$BULK_REPS"; else echo "$REPS"; fi
+}
+max_reps() {
+  local most=0 scenario
+  for scenario in $SCENARIOS; do
+    (($(scenario_reps "$scenario") > most)) && most="$(scenario_reps "$scenario")"
+  done
+  echo "$most"
+}
+
 measure() {
   [[ -n "$LOADGEN_BIN" && -x "$LOADGEN_BIN" ]] || {
     say "no loadgen binary (${LOADGEN_BIN:-none}): build Eddy's loadgen or set LOADGEN=PATH"
@@ -400,20 +485,25 @@ measure() {
   }
   RESULTS="$WORK/results.jsonl"
   : >"$RESULTS"
-  local runs_per_rep=0 scenario
+  local seconds=0 scenario row repetitions
   for scenario in $SCENARIOS; do
     scenario_rows "$scenario"
-    if [[ "$scenario" == e ]]; then
-      runs_per_rep=$((runs_per_rep + ${#SCENARIO_ROWS[@]} * 8))
-    else
-      runs_per_rep=$((runs_per_rep + ${#SCENARIO_ROWS[@]} * (DURATION + WARMUP + 2)))
-    fi
+    repetitions="$(scenario_reps "$scenario")"
+    for row in "${SCENARIO_ROWS[@]}"; do
+      if [[ "$scenario" == e ]]; then
+        seconds=$((seconds + 8 * repetitions))
+      else
+        row_clients "$row"
+        seconds=$((seconds + ${#ROW_CLIENTS[@]} * (DURATION + WARMUP + 2) * repetitions))
+      fi
+    done
   done
-  say "measuring ${#ROWS[@]} servers x scenarios ($SCENARIOS) x $REPS repetitions," \
-    "about $(((runs_per_rep * REPS + 59) / 60)) minutes"
-  local rep index offset row
-  for rep in $(seq "$REPS"); do
+  say "measuring ${#ROWS[@]} servers x scenarios ($SCENARIOS) x clients ($CLIENTS)," \
+    "$REPS repetitions ($BULK_REPS of d), about $(((seconds + 59) / 60)) minutes"
+  local rep index offset client
+  for rep in $(seq "$(max_reps)"); do
     for scenario in $SCENARIOS; do
+      ((rep <= $(scenario_reps "$scenario"))) || continue
       scenario_rows "$scenario"
       if ((${#SCENARIO_ROWS[@]} == 0)); then
         say "no selected row runs in scenario $scenario"
@@ -426,14 +516,16 @@ measure() {
         if [[ "$scenario" == e ]]; then
           measure_idle "$row" "$rep"
         else
-          measure_load "$scenario" "$row" "$rep"
+          row_clients "$row"
+          for client in "${ROW_CLIENTS[@]}"; do measure_load "$scenario" "$row" "$rep" "$client"; done
         fi
       done
     done
   done
   python3 "$BENCH/Scripts/report.py" render "$RESULTS" "$DOC" \
     --setting "duration=${DURATION}s" --setting "warm-up=${WARMUP}s" --setting "repetitions=$REPS" \
-    --setting "loadgen loops=1" --setting "idle connections=$IDLE_CONNECTIONS"
+    --setting "repetitions of d=$BULK_REPS" --setting "loadgen loops=1" \
+    --setting "idle connections=$IDLE_CONNECTIONS"
   say "wrote $DOC"
 }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Records comparison runs and renders them as markdown for compare.sh.
 
-  report.py record-load RESULTS SCENARIO ROW REP STATUS LOADGEN_STDOUT
-      appends one run: the last JSON line loadgen printed (or a failure when there is none);
-      prints a one-line summary and exits 0 for a good run, exits 1 for a failed one
+  report.py record-load RESULTS SCENARIO ROW REP CLIENT STATUS CLIENT_STDOUT SERVER_CPU_US
+      appends one run driven by CLIENT (c: the independent C client, whose RESULT, LATENCY and
+      CLIENT lines are read; loadgen: the last JSON line it printed), with the server's CPU time
+      over the counted window (0 when unknown); prints a one-line summary and exits 0 for a good
+      run, exits 1 for a failed one (no output, a non-zero status)
   report.py record-idle RESULTS ROW REP CONNECTIONS RSS_BEFORE_KB RSS_AFTER_KB
       appends one idle-memory run (scenario e)
   report.py render RESULTS DOC --setting KEY=VALUE ...
@@ -90,26 +92,75 @@ def last_json_line(path):
     return None
 
 
-def record_load(results, scenario, row, rep, status, stdout_path):
-    report = last_json_line(stdout_path)
-    record = {"kind": "load", "scenario": scenario, "row": row, "rep": int(rep), "status": int(status)}
+def c_client_report(path):
+    """The C client's RESULT, LATENCY and CLIENT lines as one dictionary of numbers, or None."""
+    fields = {}
+    try:
+        with open(path) as output:
+            for line in output:
+                tag, _, rest = line.strip().partition(" ")
+                if tag not in ("RESULT", "LATENCY", "CLIENT"):
+                    continue
+                for item in rest.split():
+                    key, _, value = item.partition("=")
+                    try:
+                        fields[f"{tag.lower()}.{key}"] = float(value)
+                    except ValueError:
+                        pass
+    except OSError:
+        return None
+    if "result.msgs_per_s" not in fields:
+        return None
+    return {
+        "msgs_per_s": fields["result.msgs_per_s"],
+        "bytes_per_s": fields["result.MBps"] * 1e6,
+        "p50_us": fields.get("latency.p50_us"),
+        "p99_us": fields.get("latency.p99_us"),
+        "errors": int(fields.get("result.errors", 0)),
+        "messages": fields.get("client.msgs"),
+    }
+
+
+def loadgen_report(path):
+    """loadgen's last JSON line in the same shape as the C client's report, or None."""
+    report = last_json_line(path)
+    if report is None:
+        return None
+    latency = report.get("latency_us", {})
+    return {
+        "msgs_per_s": float(report["msgs_per_s"]),
+        "bytes_per_s": float(report["bytes_per_s"]),
+        "p50_us": float(latency["p50"]),
+        "p99_us": float(latency["p99"]),
+        "errors": int(report.get("errors", 0)),
+        "messages": float(report["received"]) if "received" in report else None,
+    }
+
+
+def record_load(results, scenario, row, rep, client, status, stdout_path, cpu_us):
+    report = c_client_report(stdout_path) if client == "c" else loadgen_report(stdout_path)
+    record = {
+        "kind": "load",
+        "scenario": scenario,
+        "row": row,
+        "rep": int(rep),
+        "client": client,
+        "status": int(status),
+    }
     if report is None or int(status) != 0:
         record["ok"] = False
     else:
-        latency = report.get("latency_us", {})
-        record.update(
-            ok=True,
-            msgs_per_s=float(report["msgs_per_s"]),
-            bytes_per_s=float(report["bytes_per_s"]),
-            p50_us=float(latency["p50"]),
-            p99_us=float(latency["p99"]),
-            errors=int(report.get("errors", 0)),
-        )
+        record.update(ok=True, **report)
+        messages = report["messages"]
+        if int(cpu_us) > 0 and messages:
+            record["server_cpu_us_per_msg"] = int(cpu_us) / messages
     append(results, record)
     if record["ok"]:
+        cpu = record.get("server_cpu_us_per_msg")
         print(
             f"{record['msgs_per_s']:,.0f} msgs/s, {record['bytes_per_s'] / 1e6:,.1f} MB/s, "
-            f"p50 {record['p50_us']:,.0f} us, p99 {record['p99_us']:,.0f} us, {record['errors']} errors"
+            f"p50 {number(record['p50_us'])} us, p99 {number(record['p99_us'])} us, "
+            f"server CPU {number(cpu, 2)} us/msg, {record['errors']} errors"
         )
     return record["ok"]
 
@@ -136,7 +187,7 @@ def load_results(path):
 
 
 def median_of(runs, key):
-    values = [run[key] for run in runs if run["ok"]]
+    values = [run[key] for run in runs if run["ok"] and run.get(key) is not None]
     return statistics.median(values) if values else None
 
 
@@ -176,21 +227,52 @@ def machine_lines(settings):
         f"- Date: {now}; commit {commit}",
         f"- Machine: {os.cpu_count()} cores ({model}), Linux {platform.release()}",
         f"- Settings: {shown}",
-        "- Each server pinned to core 0 (`taskset -c 0`), the load generator to core 1; runs alternate between "
+        "- Each server pinned to core 0 (`taskset -c 0`), the client to core 1; runs alternate between "
         "servers; medians over the repetitions.",
     ]
 
 
-def load_table(scenario, runs):
+CLIENTS = {
+    "c": "the independent C client (Benchmarks/Sources/CEchoClient)",
+    "loadgen": "Eddy's loadgen",
+}
+
+
+def load_tables(scenario, runs):
+    """One table per client that drove the scenario, the independent client's first, then the rows
+    whose ratio to the C limit the two clients disagree on by more than a tenth."""
+    lines = [f"### {SCENARIOS[scenario]}", ""]
+    ratios = {}
+    for client in CLIENTS:
+        client_runs = [run for run in runs if run.get("client", "loadgen") == client]
+        if client_runs:
+            table, ratios[client] = load_table(scenario, client, client_runs)
+            lines += table
+    if len(ratios) == 2:
+        disagreements = [
+            f"{SERVERS[row_parts(row)[0]]} {stack_label(row_parts(row)[1])}: {ratios['c'][row]:.2f}x with the C "
+            f"client, {ratios['loadgen'][row]:.2f}x with loadgen"
+            for row in sorted(ratios["c"].keys() & ratios["loadgen"].keys(), key=ROW_ORDER.index)
+            if abs(ratios["c"][row] - ratios["loadgen"][row]) > 0.1 * ratios["c"][row]
+        ]
+        if disagreements:
+            lines += ["The clients disagree (vs C limit) on: " + "; ".join(disagreements) + ".", ""]
+        else:
+            lines += ["The two clients agree on every row's ratio to the C limit within a tenth.", ""]
+    return lines
+
+
+def load_table(scenario, client, runs):
     rows = sorted({run["row"] for run in runs}, key=ROW_ORDER.index)
     runs_by_row = {row: [run for run in runs if run["row"] == row] for row in rows}
     throughput = {row: median_of(runs_by_row[row], "msgs_per_s") for row in rows}
     limit = throughput.get("c-raw")
     lines = [
-        f"### {SCENARIOS[scenario]}",
+        f"Client: {CLIENTS[client]}.",
         "",
-        "| Server | Stack | msgs/s | MB/s | p50 µs | p99 µs | vs SwiftNIO | vs C limit | good runs |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Server | Stack | msgs/s | MB/s | p50 µs | p99 µs | server CPU µs/msg | vs SwiftNIO | vs C limit "
+        "| good runs |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         server, stack = row_parts(row)
@@ -202,6 +284,7 @@ def load_table(scenario, runs):
             f"| {SERVERS[server]} | {stack_label(stack)} | {number(throughput[row])} "
             f"| {number(mbps and mbps / 1e6, 1)} "
             f"| {number(median_of(row_runs, 'p50_us'))} | {number(median_of(row_runs, 'p99_us'))} "
+            f"| {number(median_of(row_runs, 'server_cpu_us_per_msg'), 2)} "
             f"| {ratio(throughput[row], nio) if server != 'nio' else '1.00x'} "
             f"| {ratio(throughput[row], limit)} | {good}/{len(row_runs)} |"
         )
@@ -217,10 +300,12 @@ def load_table(scenario, runs):
     else:
         notes = [
             "Ratios compare msgs/s: to SwiftNIO on the same stack (raw for asyncio, uvloop and C), and to the C "
-            "limit row. A good run exited 0 and reported no errors.",
+            "limit row. Server CPU is the server's user + system time from the end of the warm-up to the "
+            "client's exit over the messages counted. A good run exited 0 and reported no errors.",
         ]
     lines += [""] + notes + [""]
-    return lines
+    limited = {row: throughput[row] / limit for row in rows if limit and throughput[row]}
+    return lines, limited
 
 
 def idle_table(runs):
@@ -262,7 +347,7 @@ def render(results, doc, settings):
         runs = [record for record in records if record["scenario"] == scenario]
         if not runs:
             continue
-        section += idle_table(runs) if scenario == "e" else load_table(scenario, runs)
+        section += idle_table(runs) if scenario == "e" else load_tables(scenario, runs)
     section.append(END)
     generated = "\n".join(section) + "\n"
 
@@ -286,7 +371,7 @@ def main():
     parser = argparse.ArgumentParser(description="record and render the echo comparison")
     commands = parser.add_subparsers(dest="command", required=True)
     load = commands.add_parser("record-load", help="append one loadgen run")
-    for name in ("results", "scenario", "row", "rep", "status", "stdout"):
+    for name in ("results", "scenario", "row", "rep", "client", "status", "stdout", "cpu_us"):
         load.add_argument(name)
     idle = commands.add_parser("record-idle", help="append one idle-memory run")
     for name in ("results", "row", "rep", "connections", "rss_before_kb", "rss_after_kb"):
@@ -297,7 +382,16 @@ def main():
     show.add_argument("--setting", action="append", default=[], help="KEY=VALUE shown with the machine")
     options = parser.parse_args()
     if options.command == "record-load":
-        ok = record_load(options.results, options.scenario, options.row, options.rep, options.status, options.stdout)
+        ok = record_load(
+            options.results,
+            options.scenario,
+            options.row,
+            options.rep,
+            options.client,
+            options.status,
+            options.stdout,
+            options.cpu_us,
+        )
         sys.exit(0 if ok else 1)
     if options.command == "record-idle":
         record_idle(
