@@ -88,6 +88,7 @@ extension EventLoop {
       inbox.work.removeAll(keepingCapacity: true)
       return taken
     }
+    handedOverThisTurn &+= batch.count
     for work in batch { work() }
   }
 

@@ -33,6 +33,13 @@ public final class EventLoop: @unchecked Sendable {
   @exclusivity(unchecked) var timers = TimerQueue()
   var signals: SignalRouter?
 
+  /// Told of every turn of the loop (loop lag and tasks run, for metrics); nil: no one, and no
+  /// clock is read for it. Set it before the loop runs or from the loop's thread; ``close()``
+  /// lets it go.
+  @exclusivity(unchecked) public var turnObserver: (any EventLoopTurnObserver)?
+  /// How much work handed over from other threads ran in this turn, for the ``turnObserver``.
+  @exclusivity(unchecked) var handedOverThisTurn = 0
+
   /// Per-loop state owned by the transport layer (its shared receive buffer and scratch space),
   /// kept here so that it costs one pointer per loop, not per connection.
   package var transportResources: AnyObject?
@@ -108,7 +115,8 @@ public final class EventLoop: @unchecked Sendable {
   }
 
   /// One iteration: wait for readiness (no longer than the next timer), dispatch it, run due
-  /// timers, then the callbacks that were ready when the iteration began.
+  /// timers, then the callbacks that were ready when the iteration began; then tell the
+  /// ``turnObserver``, if there is one.
   func runOnce() {
     let timeout: UInt64?
     if !ready.isEmpty {
@@ -119,18 +127,33 @@ public final class EventLoop: @unchecked Sendable {
     } else {
       timeout = nil
     }
+    var readyDescriptors = 0
     do {
-      try selector.wait(timeoutNanoseconds: timeout) { dispatch($0) }
+      readyDescriptors = try selector.wait(timeoutNanoseconds: timeout)
     } catch {
       errorHandler(error)
     }
+    let observer = turnObserver
+    let woke = observer == nil ? 0 : Deadline.now().nanoseconds
+    for index in 0..<readyDescriptors { dispatch(selector.readiness(at: index)) }
     let now = Deadline.now().nanoseconds
-    while let timer = timers.popDue(now: now) { invoke(timer) }
-    var remaining = ready.count
+    var timersRun = 0
+    while let timer = timers.popDue(now: now) {
+      invoke(timer)
+      timersRun &+= 1
+    }
+    let scheduled = ready.count
+    var remaining = scheduled
     while remaining > 0, let handle = ready.popFirst() {
       remaining -= 1
       invoke(handle)
     }
+    if let observer {
+      observer.turnEnded(
+        busyNanoseconds: Deadline.now().nanoseconds &- woke,
+        tasksRun: readyDescriptors &+ handedOverThisTurn &+ timersRun &+ (scheduled &- remaining))
+    }
+    handedOverThisTurn = 0
   }
 
   @inline(__always)
@@ -154,6 +177,7 @@ public final class EventLoop: @unchecked Sendable {
     signals?.close()
     signals = nil
     transportResources = nil
+    turnObserver = nil
     ready.removeAll()
     timers = TimerQueue()
     isClosed = true

@@ -72,25 +72,17 @@ package final class Selector {
     #endif
   }
 
-  /// Waits up to `timeoutNanoseconds` (nil: forever) and calls `body` for each ready descriptor.
-  package func wait(timeoutNanoseconds: UInt64?, _ body: (Readiness) -> Void) throws(SystemError) {
+  /// Waits up to `timeoutNanoseconds` (nil: forever); returns how many descriptors are ready (0
+  /// after a timeout or a signal), whose readiness ``readiness(at:)`` gives until the next wait.
+  package func wait(timeoutNanoseconds: UInt64?) throws(SystemError) -> Int {
     #if os(Linux)
       let timeout: Int32 = timeoutNanoseconds.map { Int32(clamping: ($0 + 999_999) / 1_000_000) } ?? -1
       let count = epoll_wait(fd, events, Int32(capacity), timeout)
       if count < 0 {
-        if currentErrno() == EINTR { return }
+        if currentErrno() == EINTR { return 0 }
         throw SystemError("epoll_wait")
       }
-      for index in 0..<Int(count) {
-        let event = events[index]
-        let bits = event.events
-        body(
-          Readiness(
-            token: event.data.u64,
-            readable: bits & EPOLLIN.rawValue != 0,
-            writable: bits & EPOLLOUT.rawValue != 0,
-            failed: bits & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0))
-      }
+      return Int(count)
     #else
       var spec = timespec(
         tv_sec: Int((timeoutNanoseconds ?? 0) / 1_000_000_000),
@@ -100,18 +92,30 @@ package final class Selector {
         ? kevent(fd, nil, 0, events, Int32(capacity), nil)
         : kevent(fd, nil, 0, events, Int32(capacity), &spec)
       if count < 0 {
-        if currentErrno() == EINTR { return }
+        if currentErrno() == EINTR { return 0 }
         throw SystemError("kevent")
       }
-      for index in 0..<Int(count) {
-        let event = events[index]
-        body(
-          Readiness(
-            token: UInt64(UInt(bitPattern: event.udata)),
-            readable: event.filter == Int16(EVFILT_READ),
-            writable: event.filter == Int16(EVFILT_WRITE),
-            failed: event.flags & UInt16(EV_ERROR) != 0))
-      }
+      return Int(count)
+    #endif
+  }
+
+  /// The readiness of the `index`th descriptor the last ``wait(timeoutNanoseconds:)`` found ready.
+  @inline(__always)
+  package func readiness(at index: Int) -> Readiness {
+    let event = events[index]
+    #if os(Linux)
+      let bits = event.events
+      return Readiness(
+        token: event.data.u64,
+        readable: bits & EPOLLIN.rawValue != 0,
+        writable: bits & EPOLLOUT.rawValue != 0,
+        failed: bits & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0)
+    #else
+      return Readiness(
+        token: UInt64(UInt(bitPattern: event.udata)),
+        readable: event.filter == Int16(EVFILT_READ),
+        writable: event.filter == Int16(EVFILT_WRITE),
+        failed: event.flags & UInt16(EV_ERROR) != 0)
     #endif
   }
 }
