@@ -324,6 +324,15 @@ public final class CodecLayer<Decoder: MessageDecoder, Encoder: MessageEncoder>:
   /// The transport that carries the encoded bytes.
   public var transportBelow: (any StreamTransport)? { lower }
 
+  /// The decode or encode error the layer is ending the connection with, until it reports the
+  /// end above; nil otherwise.
+  public var failure: (any Error)? {
+    switch state {
+    case .failing(let error), .failed(let error): error
+    case .awaitingConnection, .open, .closing, .lost: nil
+    }
+  }
+
   // MARK: Decoding and encoding
 
   private var isConnected: Bool {

@@ -100,8 +100,9 @@ public final class TLSLayer {
   var peerClosed = false
   /// The transport below reported the end of its input.
   var lowerReachedEOF = false
-  /// The first error, reported when the connection ends.
-  var failure: (any Error)?
+  /// The first error, reported when the connection ends (a handshake's, an alert's, a missing
+  /// close_notify's); nil while there is none.
+  public internal(set) var failure: (any Error)?
   /// The handshake's failure, once reported: why the layer ended before connecting.
   var handshakeFailure: TLSError?
   var handshakeTimer: TLSTimer.Cancel?
