@@ -53,7 +53,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
-    .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
@@ -70,7 +70,8 @@ let package = Package(
     // Libraries, bottom up
     module("EddyReactor", ["CEddySystem", deque, heap, logging]),
     module("EddyProtocols", []),
-    module("EddyTransports", ["CEddySystem", "EddyReactor", "EddyProtocols", deque]),
+    // Logging: swift-log, already EddyReactor's, for the server's connection lifecycle.
+    module("EddyTransports", ["CEddySystem", "EddyReactor", "EddyProtocols", deque, logging]),
     module("EddyCodecs", ["CZlib", "EddyProtocols"]),
     module("EddyTesting", ["EddyCodecs", "EddyProtocols"]),
     module("EddyTLS", ["CEddyOpenSSL", "EddyProtocols", deque, logging]),
@@ -92,7 +93,7 @@ let package = Package(
 
     // Helpers shared by the test targets (waiting, loops, child processes, probes); not a product
     .target(
-      name: "EddyTestSupport", dependencies: ["EddyReactor", "EddyProtocols", "EddyTransports"],
+      name: "EddyTestSupport", dependencies: ["EddyReactor", "EddyProtocols", "EddyTransports", logging],
       path: "Tests/Support", swiftSettings: strict),
 
     // Tools
@@ -102,7 +103,7 @@ let package = Package(
     // Tests
     tests("EddyReactorTests", ["EddyReactor"]),
     tests("EddyProtocolsTests", ["EddyProtocols"], support: false),
-    tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs"]),
+    tests("EddyTransportsTests", ["EddyTransports", "EddyCodecs", logging]),
     tests("EddyTestingTests", ["EddyTesting", "EddyCodecs", "EddyProtocols"], support: false),
     tests("EddyCodecsTests", ["EddyCodecs", "EddyTesting", "EddyProtocols"]),
     tests("EddyLoadGenTests", ["EddyLoadGen", "EddyCodecs", "EddyTransports", histogram]),

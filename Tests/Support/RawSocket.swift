@@ -10,11 +10,12 @@ import EddyReactor
 /// A blocking stream client socket (TCP or Unix) driven straight from a test, for peers that misbehave in ways a
 /// well-behaved transport cannot: never reading, dribbling bytes, resetting. Long blocking reads
 /// run on a thread of their own (``receiveAll(limit:)``), so they do not hold up other tests.
-final class RawSocket: @unchecked Sendable {
-  let fd: Int32
+package final class RawSocket: @unchecked Sendable {
+  /// The socket.
+  package let fd: Int32
 
   /// Connects to `address`, with send and receive timeouts of `timeoutSeconds`; nil on failure.
-  init?(connectingTo address: SocketAddress, receiveBuffer: Int32? = nil, timeoutSeconds: Int = 5) {
+  package init?(connectingTo address: SocketAddress, receiveBuffer: Int32? = nil, timeoutSeconds: Int = 5) {
     fd = socket(address.family, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     if var size = receiveBuffer {
@@ -33,7 +34,7 @@ final class RawSocket: @unchecked Sendable {
 
   /// Sends every byte; false if the connection failed first.
   @discardableResult
-  func send(_ bytes: [UInt8]) -> Bool {
+  package func send(_ bytes: [UInt8]) -> Bool {
     var offset = 0
     while offset < bytes.count {
       let sent = bytes[offset...].withUnsafeBytes {
@@ -46,15 +47,25 @@ final class RawSocket: @unchecked Sendable {
   }
 
   /// Receives up to `count` bytes; empty at end of stream, nil on error or timeout.
-  func receive(upTo count: Int = 65_536) -> [UInt8]? {
+  package func receive(upTo count: Int = 65_536) -> [UInt8]? {
     var bytes = [UInt8](repeating: 0, count: count)
     let received = recv(fd, &bytes, count, 0)
     guard received >= 0 else { return nil }
     return Array(bytes[..<received])
   }
 
+  /// Receives exactly `count` bytes; nil if the stream ended, failed or timed out first.
+  package func receive(exactly count: Int) -> [UInt8]? {
+    var all: [UInt8] = []
+    while all.count < count {
+      guard let chunk = receive(upTo: count - all.count), !chunk.isEmpty else { return nil }
+      all += chunk
+    }
+    return all
+  }
+
   /// Receives what has already arrived, without waiting: nil when nothing has.
-  func receiveNow(upTo count: Int = 65_536) -> [UInt8]? {
+  package func receiveNow(upTo count: Int = 65_536) -> [UInt8]? {
     var bytes = [UInt8](repeating: 0, count: count)
     let received = recv(fd, &bytes, count, Int32(MSG_DONTWAIT))
     guard received > 0 else { return nil }
@@ -63,7 +74,7 @@ final class RawSocket: @unchecked Sendable {
 
   /// Receives until the peer ends the stream (or `limit` bytes, an error or a timeout), on a
   /// thread of its own; returns the bytes and whether the stream ended cleanly.
-  func receiveAll(limit: Int = 64 * 1024 * 1024) async -> (bytes: [UInt8], ended: Bool) {
+  package func receiveAll(limit: Int = 64 * 1024 * 1024) async -> (bytes: [UInt8], ended: Bool) {
     await withCheckedContinuation { continuation in
       EventLoopGroup.detach {
         var all: [UInt8] = []
@@ -78,10 +89,10 @@ final class RawSocket: @unchecked Sendable {
   }
 
   /// Closes the write side.
-  func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+  package func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
   /// Makes the coming close a reset (RST) instead of an orderly end.
-  func resetOnClose() {
+  package func resetOnClose() {
     var option = linger(l_onoff: 1, l_linger: 0)
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
   }

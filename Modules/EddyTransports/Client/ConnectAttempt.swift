@@ -133,11 +133,23 @@ final class ConnectAttempt {
     endRace(keeping: winner)
     let transport = SocketStreamTransport(
       loop: loop, fd: winner.takeDescriptor(), protocol: protocolFactory())
+    if let observer = options.observer { observe(transport, by: observer) }
     do {
       try transport.start()
       completion(.success(transport))
     } catch {
+      options.observer?.connectionClosed(on: loop, error: error)
       completion(.failure(.system(error)))
+    }
+  }
+
+  /// Hands `transport` its loop's traffic counts and tells `observer` of its start and end.
+  private func observe(_ transport: SocketStreamTransport, by observer: any ConnectionObserver) {
+    let loop = loop
+    transport.traffic = observer.traffic(on: loop)
+    observer.connectionOpened(on: loop)
+    transport.onClose = { [unowned transport] error in
+      observer.connectionClosed(on: loop, error: LayerStack.endReason(over: transport, transportError: error))
     }
   }
 

@@ -10,13 +10,17 @@ public struct ConnectOptions: Sendable {
   /// may go unanswered before the next address is tried beside it (the families alternate);
   /// zero tries them one after another. The first to connect wins, the others are closed.
   public var attemptDelay: Duration
+  /// Told when the connection is made and when it ends, and given its loop's traffic counts
+  /// (EddyMetrics' `ConnectionMetrics` is one); nil: no one, and nothing is counted.
+  public var observer: (any ConnectionObserver)?
 
-  /// Creates options; by default a 30-second timeout, `TCP_NODELAY` on, no other option and a
-  /// 250 ms delay between racing attempts (RFC 8305's recommendation).
+  /// Creates options; by default a 30-second timeout, `TCP_NODELAY` on, no other option, a
+  /// 250 ms delay between racing attempts (RFC 8305's recommendation) and no observer.
   public init(
     timeout: Duration? = .seconds(30), noDelay: Bool = true, socketOptions: [SocketOption] = [],
-    attemptDelay: Duration = .milliseconds(250)
+    attemptDelay: Duration = .milliseconds(250), observer: (any ConnectionObserver)? = nil
   ) {
+    self.observer = observer
     self.timeout = timeout
     self.noDelay = noDelay
     self.socketOptions = socketOptions

@@ -16,6 +16,7 @@ final class BufferBudget: ConnectionUsageObserver {
   private(set) var total = 0
   private var members: [ObjectIdentifier: Member] = [:]
   private var heldCount = 0
+  private let log: ServerLog
 
   private struct Member {
     unowned let transport: SocketStreamTransport
@@ -23,8 +24,9 @@ final class BufferBudget: ConnectionUsageObserver {
     var isHeld = false
   }
 
-  init(limit: Int) {
+  init(limit: Int, log: ServerLog) {
     self.limit = max(limit, 1)
+    self.log = log
   }
 
   /// Starts watching a connection.
@@ -57,8 +59,10 @@ final class BufferBudget: ConnectionUsageObserver {
       let (key, heaviest) = members.max(by: { $0.value.usage.bufferedBytes < $1.value.usage.bufferedBytes })
     else { return }
     if heaviest.isHeld {
-      heaviest.transport.abort(
-        reason: ServerLimitError.bufferBudgetExceeded(heldBytes: heaviest.usage.bufferedBytes, budget: limit))
+      let reason = ServerLimitError.bufferBudgetExceeded(
+        heldBytes: heaviest.usage.bufferedBytes, budget: limit)
+      log.aborting(heaviest.transport, reason: reason)
+      heaviest.transport.abort(reason: reason)
     } else {
       members[key]?.isHeld = true
       heldCount += 1

@@ -5,7 +5,7 @@ import EddyReactor
 /// idle timeout it sweeps them a few times per timeout and closes each one whose peer sent
 /// nothing and that had nothing to write for that long; with a frame timeout it aborts each one
 /// that has held unfinished input for that long. With a buffer budget it keeps the loop's
-/// share of it.
+/// share of it. With an observer it hands every connection the loop's traffic counts.
 final class ConnectionRegistry: @unchecked Sendable {
   let loop: EventLoop
   private let idleTimeout: Duration?
@@ -15,6 +15,10 @@ final class ConnectionRegistry: @unchecked Sendable {
   private var entries: [Int: Entry] = [:]
   private var nextKey = 0
   private var sweep: CallbackHandle?
+  private let observer: (any ConnectionObserver)?
+  private let log: ServerLog
+  /// The observer's counts for this loop, asked for when the first connection comes.
+  private var traffic: ConnectionTraffic?
 
   private struct Entry {
     let transport: SocketStreamTransport
@@ -24,11 +28,16 @@ final class ConnectionRegistry: @unchecked Sendable {
     var quietSince: Deadline
   }
 
-  init(loop: EventLoop, idleTimeout: Duration?, frameTimeout: Duration?, budget: Int?) {
+  init(
+    loop: EventLoop, idleTimeout: Duration?, frameTimeout: Duration?, budget: Int?,
+    observer: (any ConnectionObserver)?, log: ServerLog
+  ) {
     self.loop = loop
     self.idleTimeout = idleTimeout
     self.frameTimeout = frameTimeout
-    self.budget = budget.map { BufferBudget(limit: $0) }
+    self.budget = budget.map { BufferBudget(limit: $0, log: log) }
+    self.observer = observer
+    self.log = log
   }
 
   /// The sweep's period: a quarter of the shorter timeout.
@@ -42,8 +51,12 @@ final class ConnectionRegistry: @unchecked Sendable {
   }
 
   /// Starts tracking a connection before it starts; gives it a usage when a frame timeout or
-  /// a budget watches what it holds.
+  /// a budget watches what it holds, and the loop's traffic counts when it is observed.
   func insert(_ transport: SocketStreamTransport) -> Int {
+    if let observer {
+      if traffic == nil { traffic = observer.traffic(on: loop) }
+      transport.traffic = traffic
+    }
     nextKey += 1
     entries[nextKey] = Entry(transport: transport, readWakeups: transport.readWakeups, quietSince: .now())
     if frameTimeout != nil || budget != nil {
@@ -67,18 +80,7 @@ final class ConnectionRegistry: @unchecked Sendable {
   /// Closes every connection gracefully at its outermost layer, so that each layer ends its
   /// stream (TLS sends close_notify, a codec its trailer) before the socket closes.
   func closeAll() {
-    for entry in Array(entries.values) { Self.outermostLayer(over: entry.transport).close() }
-  }
-
-  /// The highest layer stacked over `transport` (the transport itself when none is).
-  private static func outermostLayer(over transport: any StreamTransport) -> any StreamTransport {
-    var top = transport
-    // A stack is a few layers deep; the bound only keeps a cycle from looping forever.
-    for _ in 0..<64 {
-      guard let layer = top.streamProtocol as? any StreamTransport & TransportLayer else { break }
-      top = layer
-    }
-    return top
+    for entry in Array(entries.values) { LayerStack.outermost(over: entry.transport).close() }
   }
 
   func abortAll() {
@@ -121,6 +123,10 @@ final class ConnectionRegistry: @unchecked Sendable {
       }
       return entry.transport
     }
-    for transport in late { transport.abort(reason: ServerLimitError.frameTimeout(frameTimeout)) }
+    for transport in late {
+      let reason = ServerLimitError.frameTimeout(frameTimeout)
+      log.aborting(transport, reason: reason)
+      transport.abort(reason: reason)
+    }
   }
 }

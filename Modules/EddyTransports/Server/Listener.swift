@@ -11,13 +11,16 @@ import EddyReactor
 #endif
 
 /// One listening socket on the server's accept loop. When the process runs out of descriptors
-/// it stops accepting for a moment instead of spinning on a readiness it cannot serve.
+/// it stops accepting for a moment instead of spinning on a readiness it cannot serve, and says
+/// so to the server's log and observer.
 final class Listener: Selectable {
   let fd: Int32
   let address: SocketAddress
   /// The loop that accepts on this socket.
   let loop: EventLoop
   private let backoffDelay: Duration
+  private let log: ServerLog
+  private let observer: (any ConnectionObserver)?
   /// Receives each accepted descriptor and whether it is a TCP connection; set by the server
   /// before ``start()``.
   var onAccept: ((Int32, Bool) -> Void)?
@@ -46,6 +49,8 @@ final class Listener: Selectable {
     self.address = Socket.localAddress(fd) ?? address
     self.loop = loop
     self.backoffDelay = options.acceptBackoff
+    self.log = ServerLog(logger: options.logger)
+    self.observer = options.observer
   }
 
   /// Starts accepting; call on the accept loop.
@@ -53,7 +58,7 @@ final class Listener: Selectable {
     do {
       try loop.register(self, fd: fd, interest: .read)
     } catch {
-      loop.errorHandler(error)
+      log.acceptFailed(error, on: address)
     }
   }
 
@@ -74,19 +79,24 @@ final class Listener: Selectable {
       case EAGAIN, EWOULDBLOCK:
         return
       default:
-        loop.errorHandler(SystemError("accept"))
+        log.acceptFailed(SystemError("accept"), on: address)
         return
       }
     }
   }
 
   private func pauseAccepting(_ error: SystemError) {
-    loop.errorHandler(error)
-    guard backoff == nil, (try? loop.setInterest([], fd: fd)) != nil else { return }
+    guard backoff == nil else { return }
+    guard (try? loop.setInterest([], fd: fd)) != nil else {
+      log.acceptFailed(error, on: address)
+      return
+    }
+    log.acceptBackedOff(error, on: address, pause: backoffDelay)
+    observer?.acceptBackedOff(on: loop, error: error)
     backoff = loop.callLater(after: backoffDelay) { [self] in
       backoff = nil
       guard !isClosed else { return }
-      do { try loop.setInterest(.read, fd: fd) } catch { loop.errorHandler(error) }
+      do { try loop.setInterest(.read, fd: fd) } catch { log.acceptFailed(error, on: address) }
     }
   }
 

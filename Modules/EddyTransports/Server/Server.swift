@@ -29,6 +29,10 @@ public final class Server: Sendable {
   private let listeners: ListenerSet
   private let state = Locked(ServerState())
   private let cursor = Atomic<Int>(0)
+  /// The last connection id handed out (ids count from 1, per server; they name connections in
+  /// the log).
+  private let connectionIDs = Atomic<UInt64>(0)
+  private let log: ServerLog
 
   fileprivate struct ServerState {
     /// `close()` was called.
@@ -50,10 +54,13 @@ public final class Server: Sendable {
     self.loops = loops
     self.options = options
     self.protocolFactory = protocolFactory
+    let log = ServerLog(logger: options.logger)
+    self.log = log
     let loopBudget = options.bufferBudget.map { $0 / loops.count }
     self.connections = loops.map {
       ConnectionRegistry(
-        loop: $0, idleTimeout: options.idleTimeout, frameTimeout: options.frameTimeout, budget: loopBudget)
+        loop: $0, idleTimeout: options.idleTimeout, frameTimeout: options.frameTimeout, budget: loopBudget,
+        observer: options.observer, log: log)
     }
     self.listeners = ListenerSet()
     var bound: [SocketAddress] = []
@@ -119,6 +126,7 @@ public final class Server: Sendable {
     }
     guard admitted else {
       systemClose(fd)
+      log.refused(limit: options.maxConnections)
       return
     }
     let index = loopIndex ?? cursor.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count
@@ -145,14 +153,26 @@ public final class Server: Sendable {
     }
     let transport = SocketStreamTransport(loop: loop, fd: fd, protocol: protocolFactory())
     let key = registry.insert(transport)
-    transport.onClose = { [self] in
+    let metadata = log.metadata(id: connectionIDs.wrappingAdd(1, ordering: .relaxed).newValue, fd: fd)
+    if let metadata { log.accepted(metadata) }
+    let observer = options.observer
+    observer?.connectionOpened(on: loop)
+    transport.onClose = { [self, unowned transport] error in
       registry.remove(key)
+      // Why it ended is looked for only when someone is told.
+      if observer != nil || metadata != nil {
+        let reason = LayerStack.endReason(over: transport, transportError: error)
+        observer?.connectionClosed(on: loop, error: reason)
+        if let metadata { log.closed(metadata, error: reason) }
+      }
       connectionEnded()
     }
     do {
       try transport.start()
     } catch {
       registry.remove(key)
+      observer?.connectionClosed(on: loop, error: error)
+      if let metadata { log.closed(metadata, error: error) }
       connectionEnded()
       loop.errorHandler(error)
     }

@@ -1,4 +1,5 @@
 import EddyReactor
+import Logging
 
 #if canImport(Glibc)
   import Glibc
@@ -43,19 +44,30 @@ public struct ServerOptions: Sendable {
   /// Options set on every accepted connection, after ``noDelay``; one that fails is reported to
   /// the loop's error handler and the connection is served anyway.
   public var socketOptions: [SocketOption]
+  /// Told of every connection accepted and closed, of accept back-offs, and given the loops'
+  /// traffic counts (EddyMetrics' `ConnectionMetrics` is one); nil: no one, and nothing is
+  /// counted.
+  public var observer: (any ConnectionObserver)?
+  /// Where the server logs: its connections' lifecycle at debug, its limits acting at notice,
+  /// accept failures at warning and error, nothing per message (see docs/architecture.md,
+  /// "Observing a server"). By default a logger labelled `eddy.server`.
+  public var logger: Logger
 
   /// The default ``bufferBudget``: 256 MiB.
   public static let defaultBufferBudget = 256 << 20
 
   /// Creates options; by default backlog 1024, address reuse and `TCP_NODELAY` on, port reuse
   /// off, a 100 ms pause when descriptors run out, no connection limit, no idle or frame
-  /// timeout, and a buffer budget of 256 MiB.
+  /// timeout, a buffer budget of 256 MiB, no observer and a logger labelled `eddy.server`.
   public init(
     backlog: Int32 = 1024, reuseAddress: Bool = true, reusePort: Bool = false, noDelay: Bool = true,
     acceptBackoff: Duration = .milliseconds(100), maxConnections: Int = 0, idleTimeout: Duration? = nil,
     frameTimeout: Duration? = nil, bufferBudget: Int? = defaultBufferBudget,
-    socketOptions: [SocketOption] = [], acceptsOnEveryLoop: Bool = true
+    socketOptions: [SocketOption] = [], acceptsOnEveryLoop: Bool = true,
+    observer: (any ConnectionObserver)? = nil, logger: Logger = Logger(label: "eddy.server")
   ) {
+    self.observer = observer
+    self.logger = logger
     self.frameTimeout = frameTimeout
     self.bufferBudget = bufferBudget
     self.socketOptions = socketOptions

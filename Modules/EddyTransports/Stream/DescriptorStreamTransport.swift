@@ -76,8 +76,12 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private var cachedLocalAddress: SocketAddress?
   private var cachedPeerAddress: SocketAddress?
 
-  /// Called once when the socket closes (servers use it to track their connections).
-  var onClose: (() -> Void)?
+  /// Called once when the socket closes, with the error the transport ended with (servers use
+  /// it to track their connections, observers to learn why one ended).
+  var onClose: (((any Error)?) -> Void)?
+  /// The counts of the loop this connection's bytes and pauses go into, when someone observes
+  /// it; set before the transport starts. Nil: one branch per read and write, nothing counted.
+  @exclusivity(unchecked) var traffic: ConnectionTraffic?
 
   /// What the connection holds, when its server limits it; the transport reports its queued
   /// writes, the layers above their own buffers.
@@ -232,6 +236,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
         isSocket
           ? send(fd, $0.baseAddress, $0.count, Socket.noSignal) : systemWrite(fd, $0.baseAddress, $0.count)
       }
+      if written > 0, let traffic { traffic.bytesSent &+= written }
       if written == data.readableBytes { return }
       var rest = data
       if written > 0 {
@@ -344,6 +349,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       return max(result, 0)
     }
     if result > 0 {
+      if let traffic { traffic.bytesReceived &+= result }
       upper.target.dataReceived(buffer)
       resources.returnReceiveBuffer(buffer)
       return result == asked && lifecycle.isOpen && !readingPaused && !readingHeld
@@ -383,6 +389,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       handleReadResult(result)
       return false
     }
+    if let traffic { traffic.bytesReceived &+= result }
     guard lifecycle.isOpen else { return false }
     upper.target.dataReceived(buffer)
     return result == asked && lifecycle.isOpen && !readingPaused && !readingHeld
@@ -393,6 +400,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     precondition(!target.isEmpty, "getBuffer(sizeHint:) returned an empty buffer")
     let result = read(fd, target.baseAddress, target.count)
     if result > 0 {
+      if let traffic { traffic.bytesReceived &+= result }
       buffered.bufferUpdated(result)
     } else {
       handleReadResult(result)
@@ -432,9 +440,11 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private func flush() {
     hasGatheredWrites = false
     guard lifecycle.holdsDescriptor else { return }
+    let sentBefore = pending.writtenTotal &+ files.sentTotal
     let result =
       files.isEmpty && passing.isEmpty
       ? pending.flush(fd: fd, isSocket: isSocket, iovecs: resources.iovecs) : flushInStreamOrder()
+    if let traffic { traffic.bytesSent &+= pending.writtenTotal &+ files.sentTotal &- sentBefore }
     switch result {
     case .failed(let error):
       finish(error: error)
@@ -451,13 +461,15 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   }
 
   /// The write buffer changed: reports it to the usage (files hold no memory), then to the
-  /// water marks.
+  /// water marks (a pause to the traffic counts too).
   @inline(__always)
   private func bufferChanged() {
     if let usage = usageStorage {
       usageShare.update(bufferedBytes: pending.byteCount, unfinished: false, in: usage)
     }
-    upper.target.apply(flow.update(bufferSize: queuedBytes))
+    guard let transition = flow.update(bufferSize: queuedBytes) else { return }
+    if transition == .pause, let traffic { traffic.writesPaused &+= 1 }
+    upper.target.apply(transition)
   }
 
   /// Writes the queue in stream order when files or passed descriptors are in it: the writes
@@ -620,7 +632,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     }
     if let usage = usageStorage { usageShare.release(in: usage) }
     runDrainWaiters()
-    onClose?()
+    onClose?(error)
     onClose = nil
     DescriptorLifecycle.scheduleReport(on: loop, now: reportNow) { [self] in reportLost(error) }
   }

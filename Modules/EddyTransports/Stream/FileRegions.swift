@@ -36,6 +36,8 @@ struct FileRegions {
   private var regions = Deque<Region>()
   /// File bytes not yet sent, for the water marks.
   private(set) var byteCount = 0
+  /// File bytes ever sent, for the traffic counts.
+  private(set) var sentTotal = 0
 
   var isEmpty: Bool { regions.isEmpty }
 
@@ -57,6 +59,7 @@ struct FileRegions {
         regions[0].remaining -= sent
         regions[0].sent += sent
         byteCount -= sent
+        sentTotal &+= sent
         continue
       }
       if sent == 0 { return finishFirst(.failure(.fileEnded(sent: regions[0].sent))) }
