@@ -32,6 +32,8 @@ let heap = Target.Dependency.product(name: "HeapModule", package: "swift-collect
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let metricsTestKit = Target.Dependency.product(name: "MetricsTestKit", package: "swift-metrics")
 
 let package = Package(
   name: "Eddy",
@@ -48,6 +50,7 @@ let package = Package(
     .library(name: "EddyLoadGen", targets: ["EddyLoadGen"]),
     .library(name: "EddyAsync", targets: ["EddyAsync"]),
     .library(name: "EddyServiceLifecycle", targets: ["EddyServiceLifecycle"]),
+    .library(name: "EddyMetrics", targets: ["EddyMetrics"]),
     .executable(name: "echo-server", targets: ["echo-server"]),
     .executable(name: "loadgen", targets: ["loadgen"]),
   ],
@@ -57,6 +60,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
   ],
   targets: [
     // System shims
@@ -85,6 +89,7 @@ let package = Package(
     module("EddyAsync", ["EddyReactor", "EddyProtocols", "EddyTransports", deque]),
     module("Eddy", ["EddyAsync", "EddyCodecs", "EddyProtocols", "EddyReactor", "EddyTransports"]),
     module("EddyServiceLifecycle", ["EddyAsync", "EddyReactor", "EddyTransports", lifecycle]),
+    module("EddyMetrics", ["EddyCodecs", "EddyReactor", "EddyTLS", "EddyTransports", metrics]),
 
     // Fuzz programs, shared by the libFuzzer build (Tools/scripts/fuzz.sh) and the test suite
     .target(
@@ -113,5 +118,11 @@ let package = Package(
     tests("EddyAsyncTests", ["EddyAsync", "EddyCodecs", "EddyTLS", "EddyTLSReactor", "EddyLoadGen"]),
     tests("EddyFuzzTests", ["EddyFuzzTargets"], support: false),
     tests("EddyServiceLifecycleTests", ["EddyServiceLifecycle", "EddyAsync", "EddyCodecs", lifecycle]),
+    tests(
+      "EddyMetricsTests",
+      [
+        "EddyMetrics", "EddyCodecs", "EddyReactor", "EddyTLS", "EddyTLSReactor", "EddyTransports",
+        metricsTestKit,
+      ]),
   ]
 )
