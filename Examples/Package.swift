@@ -29,6 +29,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
   ],
   targets: [
     .target(name: "RESP", dependencies: [eddy("EddyCodecs"), eddy("EddyProtocols")], swiftSettings: strict),
@@ -63,6 +64,13 @@ let package = Package(
         eddy("Eddy"), eddy("EddyServiceLifecycle"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict),
+    // An echo whose metrics (EddyMetrics) are exported to Prometheus (swift-prometheus).
+    .executableTarget(
+      name: "metrics-echo",
+      dependencies: [
+        eddy("Eddy"), eddy("EddyMetrics"), .product(name: "Prometheus", package: "swift-prometheus"),
       ],
       swiftSettings: strict),
 
