@@ -15,12 +15,12 @@ let strict: [SwiftSetting] = [
 
 let eddy = { (name: String) in Target.Dependency.product(name: name, package: "Eddy") }
 
-/// Every product a documented program may import: the umbrella, TLS, and each module alone; and
+/// Every product a documented program may import: the umbrella, TLS, metrics, and each module alone; and
 /// the Examples package's RESP and KeyValue, which the README's key-value server excerpt is from.
 let products =
   [
     "Eddy", "EddyReactor", "EddyProtocols", "EddyTransports", "EddyCodecs", "EddyAsync", "EddyTLS",
-    "EddyTLSReactor", "EddyTesting",
+    "EddyTLSReactor", "EddyTesting", "EddyMetrics",
   ].map(eddy) + ["RESP", "KeyValue"].map { Target.Dependency.product(name: $0, package: "Examples") }
 
 let sources = Context.packageDirectory + "/Sources"

@@ -6,7 +6,7 @@
 # Examples/DocSnippets package (Examples/DocSnippets/Sources/<doc>_<n>, n counting the doc's Swift
 # blocks from 1), built with `swift build` in the Swift 6 language mode with ExistentialAny.
 # Top-level code is allowed, as in a program's main.swift, and every product of the Eddy package
-# may be imported (Eddy, each module alone, EddyTLS, EddyTLSReactor, EddyTesting); a block imports
+# may be imported (Eddy, each module alone, EddyTLS, EddyTLSReactor, EddyTesting, EddyMetrics); a block imports
 # what it uses, so one that forgets an import fails. Compiler errors point at the markdown line.
 #
 # HTML comments on the lines right before the fence (nothing else between them and the fence)
