@@ -91,6 +91,34 @@ import Testing
     }
   }
 
+  @Test func aWriteBufferOverItsHighMarkIsCountedAsAPause() async throws {
+    let metrics = TestMetrics()
+    let observer = ConnectionMetrics(server: "echo", reportInterval: .milliseconds(20), factory: metrics)
+    try await withLoop { loop in
+      let server = try loop.createServer(
+        host: "127.0.0.1", port: 0, options: ServerOptions(observer: observer)
+      ) {
+        Echo()
+      }
+      defer { server.close() }
+      let address = try SocketAddress(ipAddress: "127.0.0.1", port: server.port!)
+      // A client that reads nothing until the echo of 4 MiB has filled its side of the socket,
+      // so the server's queue of echoes goes over the 64 KiB high-water mark.
+      let client = try #require(RawSocket(connectingTo: address, receiveBuffer: 4096))
+      let payload = pattern(4 << 20, seed: 5)
+      let sender = Task.detached { client.send(payload) }
+      #expect(
+        await eventually {
+          ((try? metrics.expectCounter("eddy_server_writes_paused_total", Self.server).totalValue) ?? 0) >= 1
+        })
+      // The server reads on while its echoes wait, so the whole payload is sent.
+      #expect(await sender.value)
+      client.shutdownWrite()
+      let echoed = await client.receiveAll()
+      #expect(echoed.bytes == payload)
+    }
+  }
+
   @Test func aLineTooLongIsCountedAsACodecErrorOfItsKind() async throws {
     let metrics = TestMetrics()
     let observer = ConnectionMetrics(server: "lines", reportInterval: .seconds(3600), factory: metrics)
