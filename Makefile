@@ -8,7 +8,7 @@ TSAN_SCRATCH ?= .build-tsan
 ASAN_SCRATCH ?= .build-asan
 CHECK_FUZZ_SECONDS ?= 10
 
-.PHONY: setup venv build test docs check browser-test fuzz tsan asan soak lint format demo bench compare clean
+.PHONY: setup venv build test docs check browser-test allocation-budgets fuzz tsan asan soak lint format demo bench compare clean
 
 VENV         := .venv
 PY_PACKAGES  := hdrhistogram==0.10.8
@@ -46,9 +46,9 @@ test: setup venv lint docs
 	$(SWIFT) test --package-path Examples --skip-build
 	Tools/scripts/kv-interop.sh
 
-## check: the longer checks CI runs after `make test`: the browser test, a short fuzz run of every
-## target, then the tests under ThreadSanitizer and AddressSanitizer
-check: setup browser-test
+## check: the longer checks CI runs after `make test`: the browser test, the allocation budgets, a
+## short fuzz run of every target, then the tests under ThreadSanitizer and AddressSanitizer
+check: setup browser-test allocation-budgets
 	FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) Tools/scripts/fuzz.sh
 	$(MAKE) tsan asan
 
@@ -62,6 +62,13 @@ browser-test: setup
 	}
 	$(SWIFT) build --build-tests
 	EDDY_BROWSER_TESTS=1 $(SWIFT) test --skip-build --no-parallel --filter ReportBrowserTests
+
+## allocation-budgets: mallocs per echoed message (raw, line, length-prefix, zlib,line, async) and
+## per accepted connection, counted by the ordo-one benchmark over loopback, against the thresholds
+## in Benchmarks/Thresholds; fails when one grows (`Benchmarks/Scripts/allocation-budgets.sh update`
+## writes new ones). About 4 minutes from a clean build.
+allocation-budgets: setup
+	Benchmarks/Scripts/allocation-budgets.sh check
 
 ## fuzz: every libFuzzer target for FUZZ_SECONDS (default 60) each
 fuzz: setup
@@ -113,5 +120,5 @@ compare: setup
 	Benchmarks/Scripts/loadgen-redis-compare.sh
 
 clean:
-	rm -rf .build .build-fuzz $(TSAN_SCRATCH) $(ASAN_SCRATCH) Benchmarks/.build $(VENV) \
+	rm -rf .build .build-fuzz $(TSAN_SCRATCH) $(ASAN_SCRATCH) Benchmarks/.build Benchmarks/.build-bench $(VENV) \
 	  Examples/DocSnippets/.build Examples/DocSnippets/Sources

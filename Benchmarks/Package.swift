@@ -52,6 +52,8 @@ if !peersOnly {
         .product(name: "EddyProtocols", package: "Eddy"),
         .product(name: "EddyCodecs", package: "Eddy"),
         .product(name: "EddyTesting", package: "Eddy"),
+        .product(name: "EddyTransports", package: "Eddy"),
+        .product(name: "EddyAsync", package: "Eddy"),
       ],
       path: "Benchmarks/EddyMicro",
       swiftSettings: strict,

@@ -14,4 +14,5 @@ let benchmarks: @Sendable () -> Void = {
   registerFrameDecodeBenchmarks()
   registerZlibBenchmarks()
   registerCodecStackBenchmarks()
+  registerEchoAllocationBenchmarks()
 }
