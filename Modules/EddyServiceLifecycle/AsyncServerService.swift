@@ -1,9 +1,9 @@
 import EddyAsync
 import ServiceLifecycle
 
-/// An ``EddyAsync/AsyncServer`` as a swift-service-lifecycle `Service`: it serves every
+/// An ``/EddyAsync/AsyncServer`` as a swift-service-lifecycle `Service`: it serves every
 /// connection with the handler until the service group shuts down gracefully (on SIGTERM, say),
-/// then drains with ``EddyAsync/AsyncServer/shutdown(gracePeriod:)``: no new connections,
+/// then drains with ``/EddyAsync/AsyncServer/shutdown(gracePeriod:)``: no new connections,
 /// handlers waiting for a request end, busy ones finish theirs, and what is still open after
 /// the grace period is aborted. Cancelling the group aborts everything at once.
 public struct AsyncServerService: Service {

@@ -1,7 +1,7 @@
 import EddyReactor
 import ServiceLifecycle
 
-/// An ``EddyReactor/EventLoopGroup`` as a swift-service-lifecycle `Service`: it keeps the
+/// An ``/EddyReactor/EventLoopGroup`` as a swift-service-lifecycle `Service`: it keeps the
 /// group's loops running until the service group shuts down, then shuts the loops down. List it
 /// after the servers that run on it: a service group ends its services in reverse order, so the
 /// servers drain first.

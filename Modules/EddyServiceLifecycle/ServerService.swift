@@ -1,9 +1,9 @@
 import EddyTransports
 import ServiceLifecycle
 
-/// A callback ``EddyTransports/Server`` as a swift-service-lifecycle `Service`: it runs until
+/// A callback ``/EddyTransports/Server`` as a swift-service-lifecycle `Service`: it runs until
 /// the service group shuts down gracefully, then drains with
-/// ``EddyTransports/Server/shutdown(gracePeriod:)`` (every connection closed gracefully at its
+/// ``/EddyTransports/Server/shutdown(gracePeriod:)`` (every connection closed gracefully at its
 /// outermost layer, TLS with close_notify; what is open after the grace period aborted) and
 /// returns once every connection has ended. Cancelling the group aborts the connections.
 public struct ServerService: Service {

@@ -1,6 +1,6 @@
 import EddyProtocols
 
-/// A ``EddyProtocols/BufferedStreamProtocol`` that records what it receives into its own small
+/// A ``/EddyProtocols/BufferedStreamProtocol`` that records what it receives into its own small
 /// memory, for checking that a transport or layer honours buffered protocols.
 ///
 /// Every callback goes on to ``recorder``, which checks the contract: each `bufferUpdated` is

@@ -31,7 +31,7 @@ extension DecoderVerifier {
     /// `decodeLast` returns nil with the buffer empty.
     case clean
     /// `decodeLast` returns nil with this many bytes still in the buffer, which a
-    /// ``EddyCodecs/CodecLayer`` reports as a truncated frame.
+    /// ``/EddyCodecs/CodecLayer`` reports as a truncated frame.
     case leftover(bytes: Int)
     /// The decoder throws this failure, compared by its reflection (`String(reflecting:)`), so
     /// that failures need not be `Equatable`.

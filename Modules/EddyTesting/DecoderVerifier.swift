@@ -1,8 +1,8 @@
 import EddyCodecs
 import EddyProtocols
 
-/// Checks a ``EddyCodecs/MessageDecoder`` against examples of input and the messages it must
-/// decode from it, feeding every input in many chunkings, as a ``EddyCodecs/CodecLayer`` would
+/// Checks a ``/EddyCodecs/MessageDecoder`` against examples of input and the messages it must
+/// decode from it, feeding every input in many chunkings, as a ``/EddyCodecs/CodecLayer`` would
 /// receive it from a connection.
 ///
 /// Each example's input is fed to a fresh decoder made for the purpose:
@@ -14,11 +14,11 @@ import EddyProtocols
 ///   running the same examples again. In every second one the bytes left over after a chunk
 ///   are moved to fresh storage, as a layer does when it lets go of a received buffer.
 ///
-/// After each chunk ``EddyCodecs/MessageDecoder/decode(_:)`` is called until it returns nil; at
-/// the end of the input ``EddyCodecs/MessageDecoder/decodeLast(_:)`` is called the same way.
+/// After each chunk ``/EddyCodecs/MessageDecoder/decode(_:)`` is called until it returns nil; at
+/// the end of the input ``/EddyCodecs/MessageDecoder/decodeLast(_:)`` is called the same way.
 /// Every feeding must decode the example's messages and end the way the example says: cleanly,
 /// with bytes left over, or with a failure. A decoder whose messages are not message boundaries
-/// (``EddyCodecs/MessageDecoder/decodesMessages`` is false, such as decompression) is compared
+/// (``/EddyCodecs/MessageDecoder/decodesMessages`` is false, such as decompression) is compared
 /// on its output joined into one.
 ///
 /// Each nil is also checked for consistency: the same call is made again at once, on the buffer

@@ -1,6 +1,6 @@
 import EddyProtocols
 
-/// What ``LayerConformance/checkOverEchoPeer(_:completion:)`` needs from a real transport whose
+/// What ``LayerConformance/checkOverEchoPeer(_:messages:completion:)`` needs from a real transport whose
 /// far end echoes what it receives: a child process running `cat`, an echo server over a
 /// socket. The checks run on the loop the connections live on; every method is called there.
 ///

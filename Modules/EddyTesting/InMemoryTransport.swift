@@ -22,7 +22,7 @@ import EddyProtocols
 ///   unless the writer is closing, which ends normally as a TCP socket closed after its last
 ///   write does.
 /// - After `connectionLost` the transport lets go of its protocol, as a socket transport does:
-///   ``streamProtocol`` is then ``EddyProtocols/ClosedStreamProtocol``.
+///   ``streamProtocol`` is then ``/EddyProtocols/ClosedStreamProtocol``.
 public final class InMemoryTransport: StreamTransport {
   enum Phase {
     case open

@@ -12,7 +12,7 @@ extension LayerConformance {
   ///   `pauseWriting`; released, the buffer drains with exactly one `resumeWriting`.
   /// - `close-inside-data`: `close` from inside the first delivery stops deliveries at once.
   /// - `abort`: the connection ends once, with no callback after `connectionLost`.
-  /// - `buffered`: a ``EddyProtocols/BufferedStreamProtocol`` gets every byte in its own memory.
+  /// - `buffered`: a ``/EddyProtocols/BufferedStreamProtocol`` gets every byte in its own memory.
   ///
   /// Each check is bounded by ``echoPeerTimeout``. `completion` gets the failures, each a
   /// sentence naming the check, once every check has run; empty when the contract held.

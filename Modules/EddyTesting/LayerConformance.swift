@@ -19,7 +19,7 @@ import EddyProtocols
 ///   the connection ends once on both sides.
 /// - `abort`: `abort` ends the connection once on both sides, with no callback after
 ///   `connectionLost`.
-/// - `buffered`: a ``EddyProtocols/BufferedStreamProtocol`` above the layer gets every byte in
+/// - `buffered`: a ``/EddyProtocols/BufferedStreamProtocol`` above the layer gets every byte in
 ///   its own memory and never `dataReceived`.
 ///
 /// ```swift

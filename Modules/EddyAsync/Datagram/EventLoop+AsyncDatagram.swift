@@ -4,11 +4,11 @@ import EddyTransports
 
 extension EventLoop {
   /// Creates a UDP or Unix-domain datagram endpoint bound to `local`, connected to `remote`, or
-  /// both, as ``EddyReactor/EventLoop/createDatagramEndpoint(local:remote:options:protocolFactory:)``
+  /// both, as ``/EddyTransports/EddyReactor/EventLoop/createDatagramEndpoint(local:remote:options:protocolFactory:)``
   /// does, and returns it ready. Safe from any task. A task cancelled by the time the endpoint
   /// is made closes it and gets `CancellationError`.
   ///
-  /// - Throws: ``EddyTransports/DatagramEndpointError``, `CancellationError`.
+  /// - Throws: ``/EddyTransports/DatagramEndpointError``, `CancellationError`.
   public func createDatagramEndpoint(
     local: SocketAddress? = nil, remote: SocketAddress? = nil, options: DatagramOptions = DatagramOptions(),
     configuration: AsyncDatagramConfiguration = AsyncDatagramConfiguration()

@@ -15,7 +15,7 @@ extension AsyncConnection {
   /// connection made meanwhile is aborted.
   ///
   /// - Throws: the error the completion reports, `CancellationError`, or
-  ///   ``EddyReactor/EventLoopError/closed`` when the loop is closed.
+  ///   ``/EddyReactor/EventLoopError/closed`` when the loop is closed.
   public static func open(
     on loop: EventLoop, configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration(),
     _ start:

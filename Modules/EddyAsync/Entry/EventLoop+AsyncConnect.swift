@@ -8,7 +8,7 @@ extension EventLoop {
   /// Cancelling the awaiting task abandons the attempt (its socket is closed at once) and
   /// throws `CancellationError`. Safe from any task.
   ///
-  /// - Throws: ``EddyTransports/ConnectError`` when no address accepts, `CancellationError`.
+  /// - Throws: ``/EddyTransports/ConnectError`` when no address accepts, `CancellationError`.
   public func connect(
     host: String, port: Int, options: ConnectOptions = ConnectOptions(),
     configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration()

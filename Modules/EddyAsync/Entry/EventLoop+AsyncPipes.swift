@@ -6,9 +6,9 @@ extension EventLoop {
   /// Connects the read end of a pipe, a FIFO or a tty as an ``AsyncConnection`` that only
   /// reads: its inbound sequence ends when the writer closes, and writes throw
   /// ``AsyncConnectionError/outputClosed``. Takes ownership of `fd`, as
-  /// ``EddyReactor/EventLoop/connectReadPipe(fd:protocolFactory:)`` does. Safe from any task.
+  /// ``/EddyTransports/EddyReactor/EventLoop/connectReadPipe(fd:protocolFactory:)`` does. Safe from any task.
   ///
-  /// - Throws: ``EddyTransports/PipeError``, ``EddyReactor/EventLoopError/closed``.
+  /// - Throws: ``/EddyTransports/PipeError``, ``/EddyReactor/EventLoopError/closed``.
   public func connectReadPipe(
     fd: Int32, configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration()
   ) async throws -> AsyncConnection {
@@ -22,9 +22,9 @@ extension EventLoop {
   /// Connects the write end of a pipe, a FIFO or a tty as an ``AsyncConnection`` that writes:
   /// writes suspend while the reader is slow, and ``AsyncConnection/writeEOF()`` closes the pipe
   /// once what was written has drained. Takes ownership of `fd`, as
-  /// ``EddyReactor/EventLoop/connectWritePipe(fd:protocolFactory:)`` does.
+  /// ``/EddyTransports/EddyReactor/EventLoop/connectWritePipe(fd:protocolFactory:)`` does.
   ///
-  /// - Throws: ``EddyTransports/PipeError``, ``EddyReactor/EventLoopError/closed``.
+  /// - Throws: ``/EddyTransports/PipeError``, ``/EddyReactor/EventLoopError/closed``.
   public func connectWritePipe(
     fd: Int32, configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration()
   ) async throws -> AsyncConnection {

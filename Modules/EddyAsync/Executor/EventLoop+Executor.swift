@@ -1,6 +1,6 @@
 import EddyReactor
 
-/// An event loop runs Swift concurrency jobs on its thread, through ``EddyReactor/EventLoop/execute(_:)``.
+/// An event loop runs Swift concurrency jobs on its thread, through ``/EddyReactor/EventLoop/execute(_:)``.
 ///
 /// As a `SerialExecutor` it can be an actor's executor: the actor's code then runs on the loop's
 /// thread and may call transports directly, with no hop:

@@ -6,7 +6,7 @@ extension EventLoop {
   /// Listens on `host:port` (port 0: the kernel picks one) and returns once accepting, with
   /// every connection served on this loop. Safe from any task.
   ///
-  /// - Throws: ``EddyTransports/ListenError``, `CancellationError`.
+  /// - Throws: ``/EddyTransports/ListenError``, `CancellationError`.
   public func listen(
     host: String, port: Int, options: ServerOptions = ServerOptions(),
     configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration()
@@ -55,7 +55,7 @@ extension EventLoopGroup {
 /// `onListening` gets the bound addresses (with the port the kernel picked for port 0) once
 /// the server accepts.
 ///
-/// - Throws: ``EddyTransports/ListenError``, `CancellationError`.
+/// - Throws: ``/EddyTransports/ListenError``, `CancellationError`.
 public func serve(
   host: String, port: Int, group: EventLoopGroup, options: ServerOptions = ServerOptions(),
   configuration: AsyncConnectionConfiguration = AsyncConnectionConfiguration(),

@@ -4,12 +4,12 @@ import EddyTransports
 
 extension EventLoop {
   /// Starts `argv[0]` with arguments `argv` as
-  /// ``EddyReactor/EventLoop/subprocessExec(argv:env:cwd:stdin:stdout:stderr:protocolFactory:)``
+  /// ``/EddyTransports/EddyReactor/EventLoop/subprocessExec(argv:env:cwd:stdin:stdout:stderr:protocolFactory:)``
   /// does, and returns once it runs, with each piped stream an ``AsyncConnection`` configured by
   /// `configuration`. Safe from any task. A task cancelled by the time the child has started
   /// kills it and gets `CancellationError`.
   ///
-  /// - Throws: ``EddyTransports/SubprocessError``, `CancellationError`.
+  /// - Throws: ``/EddyTransports/SubprocessError``, `CancellationError`.
   public func subprocessExec(
     argv: [String], env: [String: String]? = nil, cwd: String? = nil,
     stdin: SubprocessStdio = .pipe, stdout: SubprocessStdio = .pipe, stderr: SubprocessStdio = .pipe,

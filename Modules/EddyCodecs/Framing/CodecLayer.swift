@@ -5,8 +5,8 @@ import EddyProtocols
 /// `sslproto.py`.
 ///
 /// Above a layer of byte frames (a ``FrameDecoder`` and a ``FrameEncoder``, as in every
-/// ``CodecStack``) sits any stream protocol, and the layer is its ``EddyProtocols/StreamTransport``:
-/// `messageReceived` for a ``MessageProtocol`` above a framing decoder (zero-length frames
+/// ``CodecStack``) sits any stream protocol, and the layer is its ``/EddyProtocols/StreamTransport``:
+/// `messageReceived` for a ``/EddyProtocols/MessageProtocol`` above a framing decoder (zero-length frames
 /// included), otherwise `dataReceived` for each non-empty frame, in the memory of a
 /// `BufferedStreamProtocol` when it is one. Above a layer of typed messages (any
 /// ``MessageDecoder`` and ``MessageEncoder``) sits a ``MessageStreamProtocol`` that receives and
@@ -31,8 +31,8 @@ import EddyProtocols
 /// released when the connection ends.
 ///
 /// Fairness: a layer hands up at most ``framesPerTurn`` frames and about ``bytesPerTurn`` bytes
-/// between two read bursts of the transport below (``EddyProtocols/StreamProtocol/readBurstEnded()``); past that it pauses the
-/// transport below and goes on at the loop's next turn (``EddyProtocols/ReadTransport/callOnNextTurn(_:)``),
+/// between two read bursts of the transport below (``/EddyProtocols/StreamProtocol/readBurstEnded()``); past that it pauses the
+/// transport below and goes on at the loop's next turn (``/EddyProtocols/ReadTransport/callOnNextTurn(_:)``),
 /// so one connection whose input decodes to a flood of frames (compressed input, say) delays the
 /// others by at most that much work. ``resumeReading()`` then leaves the waiting frames to that
 /// next turn.

@@ -36,7 +36,9 @@ public final class LoadGenerator: Sendable {
 
   /// Connects, applies the load, and reports what it measured. Run it once per generator.
   ///
-  /// - Parameter progress: called about once per `progressInterval` while traffic flows.
+  /// - Parameters:
+  ///   - progressInterval: how often `progress` is called.
+  ///   - progress: called about once per `progressInterval` while traffic flows.
   /// - Throws: ``LoadGeneratorError``: when no connection could be made or the loops could not start.
   public func run(
     progressInterval: Duration = .seconds(1), progress: (@Sendable (LoadProgress) -> Void)? = nil

@@ -9,7 +9,7 @@ import Histogram
 ///   `0x1c849313`, the payload's length, the normalizing index offset 0, the significant
 ///   digits, the lowest discernible and highest trackable values, and the integer-to-double
 ///   conversion ratio 1.0 as an IEEE double) and the counts from index 0 to the largest value's
-///   bucket, each as a ``ZigZagLEB128`` value, a run of two or more empty buckets as its negated
+///   bucket, each as a `ZigZagLEB128` value, a run of two or more empty buckets as its negated
 ///   length.
 ///
 /// Readers take a cookie whatever its word-size nibble (`cookie & ~0xf0`), as HdrHistogram's do.

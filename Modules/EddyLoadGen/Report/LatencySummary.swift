@@ -16,7 +16,7 @@ public struct LatencySummary: Sendable, Equatable {
   public var mean: Double
 
   /// Summarizes a histogram of microsecond values (all zero when it is empty); percentiles as
-  /// ``Histogram/values(atPercentiles:)`` finds them, the largest value as the highest
+  /// HdrHistogram's `Histogram.values(atPercentiles:)` finds them, the largest value as the highest
   /// equivalent value of its bucket, the mean over the buckets' middles.
   public init(microseconds histogram: Histogram<UInt64>) {
     guard histogram.totalCount > 0 else {

@@ -3,7 +3,7 @@
 /// kernel has not taken) and since when it holds unfinished input.
 ///
 /// A server that limits buffered memory or the time a frame may take gives each connection one
-/// (``ReadTransport/usage``); every transport and layer reports what it holds through a
+/// (``Transport/usage``); every transport and layer reports what it holds through a
 /// ``Share`` of its own. A layer written outside Eddy that keeps bytes should do the same:
 ///
 /// ```swift

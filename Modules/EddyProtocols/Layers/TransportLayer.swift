@@ -1,9 +1,9 @@
 /// A layer between a stream transport below and a protocol above: the connection facts a layer
 /// does not change are forwarded from the transport below by default.
 ///
-/// A layer names the transport below, and gets ``localAddress``, ``peerAddress``,
-/// ``fileDescriptor``, ``usage`` and ``callOnNextTurn(_:)`` from it, and has no ``failure`` unless it
-/// says so. What a layer does change (reading,
+/// A layer names the transport below, and gets ``Transport/localAddress``, ``Transport/peerAddress``,
+/// ``Transport/fileDescriptor``, ``Transport/usage`` and ``ReadTransport/callOnNextTurn(_:)`` from it,
+/// and has no ``failure`` unless it says so. What a layer does change (reading,
 /// writing, closing, water marks where it queues bytes of its own, `canWriteEOF`) it implements
 /// itself; see docs/architecture.md, "Layers".
 public protocol TransportLayer: ReadTransport {

@@ -116,7 +116,9 @@ public final class TLSLayer {
   /// or by ``startTLS(on:context:serverName:protocol:onHandshakeFailure:)``.
   ///
   /// - Parameters:
+  ///   - context: the configuration made ready, shared by every connection that uses it.
   ///   - serverName: clients: overrides the configuration's server name for this connection.
+  ///   - upper: the protocol above, which gets `connectionMade` once the handshake has completed.
   ///   - onHandshakeFailure: called once, on the loop's thread, when the handshake fails or times
   ///     out (after the transport below has closed); nil to log the failure instead.
   public init(

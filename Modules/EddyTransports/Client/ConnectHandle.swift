@@ -10,7 +10,7 @@ import EddyReactor
 
 /// A connection attempt in progress, returned by `createConnection` and `createUnixConnection`.
 ///
-/// Like a ``EddyReactor/CallbackHandle``, it belongs to the loop's thread: cancel it only from there.
+/// Like a ``/EddyReactor/CallbackHandle``, it belongs to the loop's thread: cancel it only from there.
 public struct ConnectHandle {
   private let attempt: ConnectAttempt
 

@@ -1,7 +1,7 @@
 import EddyProtocols
 
 /// A datagram that could not be sent or received, reported through
-/// ``EddyProtocols/DatagramProtocol/errorReceived(_:)``; the endpoint stays open.
+/// ``/EddyProtocols/DatagramProtocol/errorReceived(_:)``; the endpoint stays open.
 public enum DatagramError: Error, Sendable, Equatable, CustomStringConvertible {
   /// `send` without an address on an endpoint that is not connected.
   case destinationRequired

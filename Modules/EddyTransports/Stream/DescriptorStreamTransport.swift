@@ -502,7 +502,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   // MARK: Passing descriptors
 
   /// Writes `data` with `descriptors` attached (SCM_RIGHTS), over a Unix-domain stream socket:
-  /// the peer receives them with the first byte of `data` (a ``DescriptorReceivingProtocol``
+  /// the peer receives them with the first byte of `data` (a ``/EddyProtocols/DescriptorReceivingProtocol``
   /// takes them). Each is duplicated now, so the caller's stay the caller's and may be closed at
   /// once; the duplicates are closed once sent, or when the connection ends first. The write
   /// keeps its place among other writes and files, and counts under the water marks.
