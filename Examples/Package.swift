@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "RESP", targets: ["RESP"]),
     .library(name: "KeyValue", targets: ["KeyValue"]),
     .executable(name: "chat-server", targets: ["chat-server"]),
+    .executable(name: "chat-client", targets: ["chat-client"]),
     .executable(name: "rpc-server", targets: ["rpc-server"]),
     .executable(name: "rpc-async", targets: ["rpc-async"]),
     .executable(name: "cat-codec", targets: ["cat-codec"]),
@@ -48,6 +49,8 @@ let package = Package(
     // The first programs: what a newcomer writes first, each as short as it can be
     // (docs/first-programs.md counts their lines beside asyncio's and SwiftNIO's).
     .executableTarget(name: "chat-server", dependencies: [eddy("Eddy")], swiftSettings: strict),
+    // The chat server's client, which the DocC tutorial (Modules/Eddy/Eddy.docc) builds with it.
+    .executableTarget(name: "chat-client", dependencies: [eddy("Eddy")], swiftSettings: strict),
     .target(name: "RPC", dependencies: [eddy("Eddy")], swiftSettings: strict),
     .executableTarget(name: "rpc-server", dependencies: ["RPC", eddy("Eddy")], swiftSettings: strict),
     .executableTarget(name: "rpc-async", dependencies: ["RPC", eddy("Eddy")], swiftSettings: strict),

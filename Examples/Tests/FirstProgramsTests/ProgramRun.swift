@@ -43,14 +43,14 @@ func within<Result: Sendable>(
 }
 
 /// Runs the package's program `name` with `arguments` as a child process for `body` (its stdout
-/// framed in lines, stderr the test's own), and kills it by its PID if it is still running when
-/// `body` ends, however it ends.
+/// framed in lines, and its stdin too when piped; stderr the test's own), and kills it by its PID
+/// if it is still running when `body` ends, however it ends.
 func withProgram<Result: Sendable>(
-  _ name: String, _ arguments: [String], on loop: EventLoop,
+  _ name: String, _ arguments: [String], stdin: SubprocessStdio = .devNull, on loop: EventLoop,
   _ body: (AsyncSubprocess) async throws -> Result
 ) async throws -> Result {
   let child = try await loop.subprocessExec(
-    argv: [productsDirectory + "/" + name] + arguments, stdin: .devNull, stderr: .inherit,
+    argv: [productsDirectory + "/" + name] + arguments, stdin: stdin, stderr: .inherit,
     configuration: lines)
   do {
     let result = try await body(child)
