@@ -2,10 +2,10 @@
 import Foundation
 import PackageDescription
 
-// The Swift code blocks of README.md and docs/, compiled as a user's program would be: one
-// executable target per block, its main.swift written under Sources/ by
-// Tools/scripts/check-docs.sh (which also says how a block is marked). Nothing here is checked
-// in but this manifest. The script passes the targets' names in EDDY_SNIPPET_TARGETS only so that
+// The Swift code blocks of README.md, docs/ and the DocC catalogs, and the DocC tutorial's step
+// files, compiled as a user's program would be: one executable target per block (its main.swift)
+// or step file, written under Sources/ by Tools/scripts/check-docs.sh (which also says how a block
+// is marked). Nothing here is checked in but this manifest. The script passes the targets' names in EDDY_SNIPPET_TARGETS only so that
 // SwiftPM's manifest cache, keyed on the environment, sees a new or removed block.
 
 let strict: [SwiftSetting] = [

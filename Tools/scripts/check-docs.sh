@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Every Swift code block in README.md and docs/*.md compiles, as the program a reader would paste
-# it into; and the README's echo server is the copy the test suite runs.
+# Every Swift code block in README.md, docs/*.md and the DocC catalogs' pages
+# (Modules/<Module>/<Module>.docc/**/*.md) compiles, as the program a reader would paste it into;
+# every code file of a DocC tutorial's steps compiles as a program of its own; the tutorial's last
+# steps are the Examples programs the tests run; and the README's echo server is the copy the test
+# suite runs.
 #
 # Each ```swift block becomes the main.swift of an executable target of its own in the
 # Examples/DocSnippets package (Examples/DocSnippets/Sources/<doc>_<n>, n counting the doc's Swift
-# blocks from 1), built with `swift build` in the Swift 6 language mode with ExistentialAny.
+# blocks from 1; a catalog's page is named <Module>_<page>), built with `swift build` in the Swift 6
+# language mode with ExistentialAny. A tutorial's step file (a .swift file in a catalog's Resources/,
+# a whole program with its @main) is the one source, Step.swift, of a target named tutorial_<file>.
 # Top-level code is allowed, as in a program's main.swift, and every product of the Eddy package
 # may be imported (Eddy, each module alone, EddyTLS, EddyTLSReactor, EddyTesting, EddyMetrics); a block imports
 # what it uses, so one that forgets an import fails. Compiler errors point at the markdown line.
@@ -45,9 +50,11 @@ if [ -z "$readme" ] || [ "$readme" != "$compiled" ]; then
 fi
 
 # 2. Extract every block into $staging/<target>/main.swift; fragments go to $staging/fragments.
-docs=(README.md docs/*.md)
+mapfile -t articles < <(find Modules -path '*.docc/*' -name '*.md' | sort)
+docs=(README.md docs/*.md "${articles[@]}")
 for doc in "${docs[@]}"; do
   name=$(basename "$doc" .md)
+  case "$doc" in Modules/*) name=$(echo "$doc" | cut -d/ -f2)_$name ;; esac
   awk -v doc="$doc" -v name="$name" -v out="$staging" '
     function fail(message) { printf "%s:%d: %s\n", doc, NR, message > "/dev/stderr"; failed = 1; exit 1 }
     function reset() { fragment = ""; prelude = ""; marked = 0 }
@@ -100,7 +107,31 @@ for doc in "${docs[@]}"; do
   ' "$doc"
 done
 
-# 3. Mirror $staging into the package's Sources/, touching only what changed (no needless rebuilds).
+# 3. Every tutorial step file is a program of its own, compiled as the reader would paste it; the
+#    line at its top points diagnostics at the step file. The last step of each program the
+#    tutorial builds is that program in Examples/, which FirstProgramsTests run.
+tutorialFinals=(
+  "Modules/Eddy/Eddy.docc/Resources/chat-server-05.swift Examples/Sources/chat-server/ChatServer.swift"
+  "Modules/Eddy/Eddy.docc/Resources/chat-client-03.swift Examples/Sources/chat-client/ChatClient.swift"
+)
+for pair in "${tutorialFinals[@]}"; do
+  read -r step program <<<"$pair"
+  if ! cmp -s "$step" "$program"; then
+    echo "$step, the tutorial's last step, differs from $program:" >&2
+    diff "$step" "$program" >&2 || true
+    exit 1
+  fi
+done
+stepCount=0
+while read -r step; do
+  target=tutorial_$(basename "$step" .swift)
+  mkdir -p "$staging/$target"
+  # Named Step.swift, not main.swift: a program with @main has no top-level code.
+  { printf '#sourceLocation(file: "%s", line: 1)\n' "$step"; cat "$step"; } >"$staging/$target/Step.swift"
+  stepCount=$((stepCount + 1))
+done < <(find Modules -path '*.docc/Resources/*' -name '*.swift' | sort)
+
+# 4. Mirror $staging into the package's Sources/, touching only what changed (no needless rebuilds).
 mkdir -p "$package/Sources"
 for dir in "$package"/Sources/*/; do
   [ -d "$dir" ] || continue
@@ -109,16 +140,20 @@ done
 for dir in "$staging"/*/; do
   [ -d "$dir" ] || continue
   target=$(basename "$dir")
-  if ! cmp -s "$dir/main.swift" "$package/Sources/$target/main.swift"; then
-    mkdir -p "$package/Sources/$target"
-    cp "$dir/main.swift" "$package/Sources/$target/main.swift"
-  fi
+  mkdir -p "$package/Sources/$target"
+  for file in "$package/Sources/$target"/*; do
+    [ -e "$file" ] || continue
+    [ -e "$dir/$(basename "$file")" ] || rm -f "$file"
+  done
+  for file in "$dir"/*.swift; do
+    cmp -s "$file" "$package/Sources/$target/$(basename "$file")" || cp "$file" "$package/Sources/$target/"
+  done
 done
 
-# 4. Build. A block that does not compile fails the check, with the error at its markdown line.
-compiledCount=$(find "$staging" -mindepth 1 -maxdepth 1 -type d | wc -l)
+# 5. Build. A block that does not compile fails the check, with the error at its markdown line.
+compiledCount=$(($(find "$staging" -mindepth 1 -maxdepth 1 -type d | wc -l) - stepCount))
 fragmentCount=$([ -f "$staging/fragments" ] && wc -l <"$staging/fragments" || echo 0)
-if [ "$compiledCount" -gt 0 ]; then
+if [ "$((compiledCount + stepCount))" -gt 0 ]; then
   status=0
   # SwiftPM caches the evaluated manifest, and the manifest's targets are the directories under
   # Sources/: their names in the environment (part of the cache's key) make it read them again
@@ -126,7 +161,7 @@ if [ "$compiledCount" -gt 0 ]; then
   EDDY_SNIPPET_TARGETS=$(cd "$staging" && find . -mindepth 1 -maxdepth 1 -type d | sort | tr '\n' ' ') \
     "$SWIFT" build --package-path "$package" >"$staging/build.log" 2>&1 || status=$?
   # The diagnostics about the blocks (their file is the markdown), without the progress lines.
-  grep -E '^[^ ]+\.md:[0-9]+:[0-9]+: (error|warning)' "$staging/build.log" | sort -u || true
+  grep -E '^[^ ]+\.(md|swift):[0-9]+:[0-9]+: (error|warning)' "$staging/build.log" | sort -u || true
   if [ "$status" -ne 0 ]; then
     grep -vE '^\[[0-9]+/[0-9]+\]' "$staging/build.log" >&2 || true
     echo "check-docs: a Swift block in the docs does not compile (errors above, at their markdown lines)" >&2
@@ -134,7 +169,7 @@ if [ "$compiledCount" -gt 0 ]; then
   fi
 fi
 
-echo "check-docs: $compiledCount Swift blocks compiled, $fragmentCount marked as fragments"
+echo "check-docs: $compiledCount Swift blocks compiled, $fragmentCount marked as fragments, $stepCount tutorial step files compiled"
 while read -r doc total; do
   fragments=$(grep -c "^$doc:" "$staging/fragments" 2>/dev/null || true)
   fragments=${fragments:-0}

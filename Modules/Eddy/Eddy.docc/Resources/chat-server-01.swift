@@ -1,0 +1,17 @@
+import Eddy
+
+/// One member's connection.
+final class ChatMember: StreamProtocol {}
+
+/// `chat-server [PORT]`: a line chat room on 127.0.0.1 (port 7000 by default), on one loop.
+@main enum ChatServer {
+  static func main() throws {
+    let port = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 7000
+    let loop = try EventLoop()
+    let server = try loop.createServer(host: "127.0.0.1", port: port) {
+      ChatMember()
+    }
+    print("chat room on \(server.addresses[0])")
+    loop.run()
+  }
+}
