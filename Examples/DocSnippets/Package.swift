@@ -15,13 +15,18 @@ let strict: [SwiftSetting] = [
 
 let eddy = { (name: String) in Target.Dependency.product(name: name, package: "Eddy") }
 
-/// Every product a documented program may import: the umbrella, TLS, metrics, and each module alone; and
-/// the Examples package's RESP and KeyValue, which the README's key-value server excerpt is from.
+/// Every product a documented program may import: the umbrella, TLS, metrics, and each module
+/// alone; the Examples package's RESP and KeyValue, which the README's key-value server excerpt is
+/// from; and the swift-service-lifecycle and swift-log products EddyServiceLifecycle's page uses.
 let products =
   [
     "Eddy", "EddyReactor", "EddyProtocols", "EddyTransports", "EddyCodecs", "EddyAsync", "EddyTLS",
-    "EddyTLSReactor", "EddyTesting", "EddyMetrics",
+    "EddyTLSReactor", "EddyTesting", "EddyMetrics", "EddyLoadGen", "EddyServiceLifecycle",
   ].map(eddy) + ["RESP", "KeyValue"].map { Target.Dependency.product(name: $0, package: "Examples") }
+  + [
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "Logging", package: "swift-log"),
+  ]
 
 let sources = Context.packageDirectory + "/Sources"
 let blocks = ((try? FileManager.default.contentsOfDirectory(atPath: sources)) ?? []).filter {
@@ -31,7 +36,11 @@ let blocks = ((try? FileManager.default.contentsOfDirectory(atPath: sources)) ??
 let package = Package(
   name: "EddySnippets",
   platforms: [.macOS(.v15)],
-  dependencies: [.package(name: "Eddy", path: "../.."), .package(path: "..")],
+  dependencies: [
+    .package(name: "Eddy", path: "../.."), .package(path: ".."),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+  ],
   targets: blocks.map {
     .executableTarget(
       name: $0, dependencies: products, path: "Sources/\($0)", swiftSettings: strict)
