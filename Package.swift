@@ -61,6 +61,8 @@ let package = Package(
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    // `make docs`: swift package generate-documentation builds each module's DocC catalog
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // System shims
@@ -124,5 +126,7 @@ let package = Package(
         "EddyMetrics", "EddyCodecs", "EddyReactor", "EddyTLS", "EddyTLSReactor", "EddyTransports",
         metricsTestKit,
       ]),
+    // The DocC catalogs (Modules/*/*.docc) read as files: no dependency, no DocC build
+    tests("DocumentationTests", [], support: false),
   ]
 )
