@@ -104,7 +104,7 @@ lint:
 ## server is the copy the tests run; then swift-docc-plugin builds every catalog
 ## (Modules/<Name>/<Name>.docc) into one combined archive in $(DOCS_OUTPUT), warnings as errors, so
 ## a broken ``Symbol`` link fails it. On this 2-core machine the DocC build took 80 s from a
-## clean scratch directory and 30 s after a debug build (check-docs: about 70 s the first
+## clean scratch directory and 20-30 s after a debug build (check-docs: about 70 s the first
 ## time, 15 s when nothing changed).
 DOCS_OUTPUT  := .build/docs
 DOCC_TARGETS := $(foreach catalog,$(wildcard Modules/*/*.docc),--target $(basename $(notdir $(catalog))))
