@@ -12,7 +12,7 @@ func registerCodecStackBenchmarks() {
     Benchmark("Codec stack \(stackName) echo, 64 B messages, pipeline \(pipeline)") { benchmark in
       let stack = try CodecStack(parsing: stackName)
       let client = CountingClient()
-      let pair = InMemoryTransport.pair(stack.wrap(client), stack.wrap(EchoingServer()))
+      let pair = InMemoryTransport.pair(stack.wrap(client), stack.wrap(MessageEcho()))
       let message = SamplePayloads.letters(size: 64)
       let count = benchmark.scaledIterations.count
       benchmark.startMeasurement()
@@ -42,23 +42,6 @@ private final class CountingClient: MessageProtocol {
 
   func messageReceived(_ message: ByteBuffer) {
     received += 1
-  }
-
-  func connectionLost(_ error: (any Error)?) {
-    transport = nil
-  }
-}
-
-/// Writes every message straight back.
-private final class EchoingServer: MessageProtocol {
-  private var transport: (any StreamTransport)?
-
-  func connectionMade(_ transport: any StreamTransport) {
-    self.transport = transport
-  }
-
-  func messageReceived(_ message: ByteBuffer) {
-    transport?.write(message)
   }
 
   func connectionLost(_ error: (any Error)?) {

@@ -88,20 +88,3 @@ private final class RawEcho: StreamProtocol {
     transport?.write(data)
   }
 }
-
-/// Writes every message straight back: the framed echo.
-private final class MessageEcho: MessageProtocol {
-  private var transport: (any StreamTransport)?
-
-  func connectionMade(_ transport: any StreamTransport) {
-    self.transport = transport
-  }
-
-  func messageReceived(_ message: ByteBuffer) {
-    transport?.write(message)
-  }
-
-  func connectionLost(_ error: (any Error)?) {
-    transport = nil
-  }
-}
