@@ -13,7 +13,7 @@
 #   --no-build    use the binaries and virtual environment from an earlier run
 #
 # Environment (defaults in brackets):
-#   BENCH_DURATION [4]  measured seconds per run     BENCH_WARMUP [1]  loadgen warm-up seconds per run
+#   BENCH_DURATION [4]  measured seconds per run     BENCH_WARMUP [1]  client warm-up seconds per run
 #   BENCH_REPS [3]      repetitions of every run     BENCH_SCENARIOS ["a b c d e tls"]
 #   BENCH_BULK_REPS [5] repetitions of scenario d (bulk), where this machine is noisiest
 #   BENCH_CLIENTS ["c loadgen"]  the clients that drive scenarios a to d: c (independent), loadgen
