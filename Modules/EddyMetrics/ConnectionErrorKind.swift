@@ -14,42 +14,42 @@ import EddyTransports
 /// Why a connection ended by an error, from a fixed set: the `kind` label of the connection
 /// errors counter, so that the label takes a bounded number of values whatever the errors say.
 public enum ConnectionErrorKind: String, CaseIterable, Sendable {
-  /// ``CodecError/lineTooLong(maxLength:)``.
+  /// ``/EddyCodecs/CodecError/lineTooLong(maxLength:)``.
   case codecLineTooLong = "codec_line_too_long"
-  /// ``CodecError/frameTooLarge(length:maxLength:)``.
+  /// ``/EddyCodecs/CodecError/frameTooLarge(length:maxLength:)``.
   case codecFrameTooLarge = "codec_frame_too_large"
-  /// ``CodecError/corruptStream(_:)``.
+  /// ``/EddyCodecs/CodecError/corruptStream(_:)``.
   case codecCorruptStream = "codec_corrupt_stream"
-  /// ``CodecError/truncatedFrame(bufferedBytes:)``.
+  /// ``/EddyCodecs/CodecError/truncatedFrame(bufferedBytes:)``.
   case codecTruncatedFrame = "codec_truncated_frame"
-  /// ``CodecError/decompressionLimit(_:)``.
+  /// ``/EddyCodecs/CodecError/decompressionLimit(_:)``.
   case codecDecompressionLimit = "codec_decompression_limit"
-  /// ``CodecError/invalidFrame(_:)`` or ``CodecError/compressionFailed(code:)``: this side could
+  /// ``/EddyCodecs/CodecError/invalidFrame(_:)`` or ``/EddyCodecs/CodecError/compressionFailed(code:)``: this side could
   /// not encode.
   case codecEncodeFailed = "codec_encode_failed"
-  /// ``TLSError/verificationFailed(reason:)``.
+  /// ``/EddyTLS/TLSError/verificationFailed(reason:)``.
   case tlsVerificationFailed = "tls_verification_failed"
-  /// ``TLSError/handshakeFailed(reason:)`` or ``TLSError/invalidConfiguration(reason:)``.
+  /// ``/EddyTLS/TLSError/handshakeFailed(reason:)`` or ``/EddyTLS/TLSError/invalidConfiguration(reason:)``.
   case tlsHandshakeFailed = "tls_handshake_failed"
-  /// ``TLSError/handshakeTimeout``.
+  /// ``/EddyTLS/TLSError/handshakeTimeout``.
   case tlsHandshakeTimeout = "tls_handshake_timeout"
-  /// ``TLSError/protocolError(reason:)``.
+  /// ``/EddyTLS/TLSError/protocolError(reason:)``.
   case tlsProtocolError = "tls_protocol_error"
-  /// ``TLSError/uncleanShutdown``.
+  /// ``/EddyTLS/TLSError/uncleanShutdown``.
   case tlsUncleanShutdown = "tls_unclean_shutdown"
-  /// ``TLSError/shutdownTimeout``.
+  /// ``/EddyTLS/TLSError/shutdownTimeout``.
   case tlsShutdownTimeout = "tls_shutdown_timeout"
-  /// ``ServerLimitError/frameTimeout(_:)``.
+  /// ``/EddyTransports/ServerLimitError/frameTimeout(_:)``.
   case frameTimeout = "frame_timeout"
-  /// ``ServerLimitError/bufferBudgetExceeded(heldBytes:budget:)``.
+  /// ``/EddyTransports/ServerLimitError/bufferBudgetExceeded(heldBytes:budget:)``.
   case bufferBudgetExceeded = "buffer_budget_exceeded"
-  /// A ``SystemError`` with `ECONNRESET`: the peer reset the connection.
+  /// A ``/EddyReactor/SystemError`` with `ECONNRESET`: the peer reset the connection.
   case connectionReset = "connection_reset"
-  /// A ``SystemError`` with `EPIPE`: the peer had gone when this side wrote.
+  /// A ``/EddyReactor/SystemError`` with `EPIPE`: the peer had gone when this side wrote.
   case brokenPipe = "broken_pipe"
-  /// A ``SystemError`` with `ETIMEDOUT`: the kernel gave up on the peer.
+  /// A ``/EddyReactor/SystemError`` with `ETIMEDOUT`: the kernel gave up on the peer.
   case timedOut = "timed_out"
-  /// Any other ``SystemError``.
+  /// Any other ``/EddyReactor/SystemError``.
   case system
   /// Any other error (a user's layer's, say).
   case other

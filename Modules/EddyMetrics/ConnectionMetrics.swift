@@ -4,7 +4,7 @@ import Metrics
 import Synchronization
 
 /// The metrics of a server's or of clients' connections, on swift-metrics: give it to
-/// ``EddyTransports/ServerOptions/observer`` or ``EddyTransports/ConnectOptions/observer``.
+/// ``/EddyTransports/ServerOptions/observer`` or ``/EddyTransports/ConnectOptions/observer``.
 ///
 /// For a server named `NAME` (label `server="NAME"`; a client's are `eddy_client_…` with
 /// `client="NAME"`, and count connections opened instead of accepted):
@@ -25,7 +25,7 @@ import Synchronization
 ///
 /// Connection events go to the backend as they happen (a few per connection). Bytes and pauses
 /// do not: the transports of each loop add them into that loop's plain integers
-/// (``EddyTransports/ConnectionTraffic``), and this object reports what they grew by to the
+/// (``/EddyTransports/ConnectionTraffic``), and this object reports what they grew by to the
 /// backend from a timer on that loop every `reportInterval`, and whenever a connection on the
 /// loop ends, so a closed connection's bytes are counted by the time its close is. The timer
 /// runs for as long as the loop does, once it has served an observed connection.

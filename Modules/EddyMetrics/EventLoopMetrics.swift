@@ -11,9 +11,9 @@ import Metrics
 /// | `eddy_loop_busy_nanoseconds_total` | counter | time spent in turns after their waits returned |
 /// | `eddy_loop_lag` | timer | the longest turn of each report interval, after its wait: the longest a descriptor that became ready waited for the loop to look at it |
 ///
-/// The loop tells it of every turn (``EddyReactor/EventLoopTurnObserver``); it adds into plain
+/// The loop tells it of every turn (``/EddyReactor/EventLoopTurnObserver``); it adds into plain
 /// integers there and hands the backend what they grew by every `reportInterval`, from a timer on
-/// the loop, so no turn calls into the backend. Install it with ``install(on:reportInterval:factory:)``.
+/// the loop, so no turn calls into the backend. Install it with ``install(on:reportInterval:factory:)-(EventLoop,_,_)``.
 public final class EventLoopMetrics: EventLoopTurnObserver {
   private let turns: Counter
   private let tasks: Counter
@@ -34,7 +34,7 @@ public final class EventLoopMetrics: EventLoopTurnObserver {
 
   /// Makes `loop` report its turns to metrics made by `factory` (by default the one
   /// `MetricsSystem` was bootstrapped with), every `reportInterval`; safe from any thread, it
-  /// takes effect on the loop's thread, as its ``EddyReactor/EventLoop/turnObserver``. The
+  /// takes effect on the loop's thread, as its ``/EddyReactor/EventLoop/turnObserver``. The
   /// reports stop once another observer takes its place.
   public static func install(
     on loop: EventLoop, reportInterval: Duration = .seconds(1),
@@ -47,7 +47,7 @@ public final class EventLoopMetrics: EventLoopTurnObserver {
     }
   }
 
-  /// ``install(on:reportInterval:factory:)`` on every loop of `group`.
+  /// ``install(on:reportInterval:factory:)-(EventLoop,_,_)`` on every loop of `group`.
   public static func install(
     on group: EventLoopGroup, reportInterval: Duration = .seconds(1),
     factory: any MetricsFactory = MetricsSystem.factory
