@@ -5,6 +5,7 @@ zlib,length-prefix. `encode` turns one message into wire bytes; `decode` takes r
 and returns the whole messages they complete, in order.
 """
 
+import argparse
 import collections
 import struct
 import zlib
@@ -79,12 +80,13 @@ class LengthPrefix:
 
 
 class Zlib:
-    """One zlib stream each way under an inner framing, sync-flushed after every message."""
+    """One zlib stream each way under an inner framing, sync-flushed after every message, with a
+    window of 2^window bytes and the compressor's memory level (zlib's defaults: 15 and 8)."""
 
-    def __init__(self, inner):
+    def __init__(self, inner, window=15, memory=8):
         self.inner = inner
-        self.compressor = zlib.compressobj()
-        self.decompressor = zlib.decompressobj()
+        self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, window, memory)
+        self.decompressor = zlib.decompressobj(window)
 
     def encode(self, message):
         framed = self.inner.encode(message)
@@ -99,13 +101,33 @@ STACKS = ("raw", "line", "length-prefix", "zlib", "zlib,line", "zlib,length-pref
 
 
 def make_stack(name):
-    """A fresh codec for one connection, for a stack name from STACKS."""
+    """A fresh codec for one connection, for a stack name from STACKS; the zlib layer may carry
+    `window` and `memory` keys as the stack grammar writes them (`zlib:window=10:memory=2,line`)."""
     layers = name.split(",")
-    if name not in STACKS:
+    zlib_name, *zlib_keys = layers[0].split(":")
+    plain = ",".join([zlib_name] + layers[1:])
+    if plain not in STACKS or (zlib_keys and zlib_name != "zlib"):
         raise ValueError(f"unknown codec stack {name!r}; known: {', '.join(STACKS)}")
-    if layers[0] == "zlib":
-        return Zlib(FRAMINGS[layers[1] if len(layers) > 1 else "raw"]())
+    if zlib_name == "zlib":
+        settings = dict(key.split("=", 1) for key in zlib_keys)
+        unknown = set(settings) - {"window", "memory"}
+        if unknown:
+            raise ValueError(f"unsupported zlib keys in {name!r}: {', '.join(sorted(unknown))}")
+        return Zlib(
+            FRAMINGS[layers[1] if len(layers) > 1 else "raw"](),
+            window=int(settings.get("window", 15)),
+            memory=int(settings.get("memory", 8)),
+        )
     return FRAMINGS[name]()
+
+
+def stack_name(text):
+    """An argparse type: `text` if make_stack accepts it."""
+    try:
+        make_stack(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def parse_target(target):

@@ -16,7 +16,7 @@ import resource
 import signal
 import sys
 
-from framing import STACKS, make_stack, parse_target
+from framing import make_stack, parse_target, stack_name
 
 MESSAGE = b"i" * 64
 
@@ -62,7 +62,7 @@ def main():
     parser = argparse.ArgumentParser(description="hold many idle echo connections open")
     parser.add_argument("target", help="PORT, HOST:PORT or [IPV6]:PORT")
     parser.add_argument("--connections", type=int, default=2000)
-    parser.add_argument("--codec", choices=STACKS, default="raw")
+    parser.add_argument("--codec", type=stack_name, default="raw")
     parser.add_argument("--batch", type=int, default=100, help="connections opened at once")
     parser.add_argument("--connect-timeout", type=float, default=30.0, help="seconds allowed per batch")
     parser.add_argument("--hold", type=float, default=60.0, help="seconds to hold at most")

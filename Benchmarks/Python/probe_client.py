@@ -19,7 +19,7 @@ import random
 import ssl
 import sys
 
-from framing import STACKS, make_stack, parse_target
+from framing import make_stack, parse_target, stack_name
 
 
 class ProbeFailure(Exception):
@@ -85,7 +85,7 @@ async def probe(options):
 def main():
     parser = argparse.ArgumentParser(description="check an echo server reply by reply")
     parser.add_argument("target", help="PORT, HOST:PORT or [IPV6]:PORT")
-    parser.add_argument("--codec", choices=STACKS, default="raw")
+    parser.add_argument("--codec", type=stack_name, default="raw")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--messages", type=int, default=200, help="messages per connection")
     parser.add_argument("--pipeline", type=int, default=8)

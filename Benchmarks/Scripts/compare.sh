@@ -78,7 +78,7 @@ for scenario in $SCENARIOS; do
 done
 
 PEER_ROWS="nio-raw nio-line nio-length-prefix asyncio-raw uvloop-raw c-raw nio-tls-raw"
-EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line eddyasync-raw eddyasync-line eddy-tls-raw"
+EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line eddy-zlibsmall-line eddyasync-raw eddyasync-line eddy-tls-raw"
 if $PEERS_ONLY; then DEFAULT_ROWS="$PEER_ROWS"; else DEFAULT_ROWS="$EDDY_ROWS $PEER_ROWS"; fi
 SELECTED_ROWS="${BENCH_ROWS:-$DEFAULT_ROWS}"
 read -r -a ROWS <<<"${SELECTED_ROWS//,/ }"
@@ -166,10 +166,12 @@ locate_binaries() {
 # ---------------------------------------------------------------------------------------------------
 # Servers
 
-# The codec stack of a row: eddy-zlib-line -> zlib,line; eddy-tls-raw -> raw (under TLS).
+# The codec stack of a row: eddy-zlib-line -> zlib,line; eddy-zlibsmall-line -> zlib with a 1 KiB
+# window and memory level 2 under line; eddy-tls-raw -> raw (under TLS).
 row_stack() {
   local stack="${1#*-}"
   stack="${stack#tls-}"
+  stack="${stack/zlibsmall-/zlib:window=10:memory=2,}"
   echo "${stack/zlib-/zlib,}"
 }
 

@@ -38,6 +38,7 @@ ROW_ORDER = [
     "eddy-line",
     "eddy-length-prefix",
     "eddy-zlib-line",
+    "eddy-zlibsmall-line",
     "eddyasync-raw",
     "eddyasync-line",
     "nio-raw",
@@ -61,10 +62,12 @@ SERVERS = {
 
 
 def row_parts(row):
-    """'nio-length-prefix' -> ('nio', 'length-prefix'); the stack names use commas for zlib.
+    """'nio-length-prefix' -> ('nio', 'length-prefix'); the stack names use commas for zlib, and
+    'zlibsmall' is zlib with a 1 KiB window and memory level 2 (as compare.sh's row_stack says).
 
     A TLS row keeps its 'tls-' prefix: 'nio-tls-raw' -> ('nio', 'tls-raw')."""
     server, _, stack = row.partition("-")
+    stack = stack.replace("zlibsmall-", "zlib:window=10:memory=2,")
     return server, stack.replace("zlib-", "zlib,")
 
 
