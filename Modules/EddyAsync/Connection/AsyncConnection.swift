@@ -74,13 +74,13 @@ public final class AsyncConnection: Sendable, LoopRequests {
   /// ``AsyncConnectionError/closed``.
   public func abort() {
     buffers.failWriters(AsyncConnectionError.closed)
-    loop.execute { [bridge] in bridge.value.abort() }
+    bridge.withValue { $0.abort() }
   }
 
   /// Stops reading: ``inbound`` ends after the elements it holds, as if the peer had ended its
   /// input, while writes go on (a server draining for shutdown).
   func endInput() {
-    loop.execute { [bridge] in bridge.value.endInput() }
+    bridge.withValue { $0.endInput() }
   }
 
   /// Makes every later write throw ``AsyncConnectionError/outputClosed``, for a connection
@@ -98,11 +98,11 @@ public final class AsyncConnection: Sendable, LoopRequests {
 
   /// Asks the loop to hand queued writes to the transport.
   func requestDrain() {
-    loop.execute { [bridge] in bridge.value.drain() }
+    bridge.withValue { $0.drain() }
   }
 
   /// Asks the loop to resume reading once the consumer has caught up.
   func requestResumeReading() {
-    loop.execute { [bridge] in bridge.value.resumeReadingIfCaughtUp() }
+    bridge.withValue { $0.resumeReadingIfCaughtUp() }
   }
 }

@@ -60,7 +60,7 @@ public final class AsyncDatagramEndpoint: Sendable, LoopRequests {
   /// Closes at once, dropping what waits to be sent.
   public func abort() {
     buffers.failWriters(AsyncConnectionError.closed)
-    loop.execute { [bridge] in bridge.value.abort() }
+    bridge.withValue { $0.abort() }
   }
 
   /// The counters of the endpoint's buffers.
@@ -68,7 +68,7 @@ public final class AsyncDatagramEndpoint: Sendable, LoopRequests {
 
   /// Asks the loop to hand queued datagrams to the transport.
   func requestDrain() {
-    loop.execute { [bridge] in bridge.value.drain() }
+    bridge.withValue { $0.drain() }
   }
 
   /// Reading never pauses for datagrams: nothing to resume.

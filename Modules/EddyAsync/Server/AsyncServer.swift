@@ -95,6 +95,11 @@ public final class AsyncServer: Sendable {
   /// Serves every accepted connection with `handler`, each in a child task of its own, until
   /// ``close()`` is called or the serving task is cancelled. Call once.
   ///
+  /// Each handler's task prefers its connection's loop as its executor: the handler's
+  /// non-isolated code runs on the loop's thread, so a received chunk reaches it and its writes
+  /// reach the socket without a hop between threads. A handler that blocks its thread blocks the
+  /// loop and every connection on it; hand such work to another executor.
+  ///
   /// When a handler returns, its connection closes gracefully; when it throws, the connection
   /// is aborted and the error goes to the loop's `errorHandler`. Cancelling the serving task
   /// stops listening, aborts every connection, cancels the handlers and waits for them.
@@ -106,7 +111,7 @@ public final class AsyncServer: Sendable {
     precondition(!isServing.exchange(true, ordering: .relaxed), "an AsyncServer serves once")
     await withDiscardingTaskGroup { group in
       for await connection in accepted {
-        group.addTask { [live] in
+        group.addTask(executorPreference: connection.loop) { [live] in
           await Self.handle(connection, with: handler)
           live.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(connection)) }
         }

@@ -62,7 +62,7 @@ public final class AsyncSubprocess: Sendable {
 
   /// Sends `signal` to the child, unless it has exited.
   public func sendSignal(_ signal: Int32) {
-    loop.execute { [child] in child.value.sendSignal(signal) }
+    child.withValue { $0.sendSignal(signal) }
   }
 
   /// Sends SIGTERM.

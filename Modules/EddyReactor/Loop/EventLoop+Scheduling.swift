@@ -5,7 +5,7 @@ extension EventLoop {
   public func callSoon(_ body: @escaping () throws -> Void) -> CallbackHandle {
     assertInLoopThread()
     let handle = CallbackHandle(deadline: nil, loop: self, callback: body)
-    ready.append(handle)
+    ready.append(.callback(handle))
     return handle
   }
 

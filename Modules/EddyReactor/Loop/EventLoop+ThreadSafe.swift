@@ -10,7 +10,7 @@ import CEddySystem
 
 /// Work handed to a loop from other threads, and whether the loop still accepts it.
 struct Inbox {
-  var work: [@Sendable () -> Void] = []
+  var work: [HandedOverWork] = []
   var isClosed = false
 }
 
@@ -29,7 +29,7 @@ extension EventLoop {
   /// not touch them afterwards — from then on they live on the loop. The compiler checks that.
   public func execute(_ work: sending @escaping () -> Void) {
     let sent = Transferred(work)
-    _ = enqueue { sent.value() }
+    _ = handOver { sent.value() }
   }
 
   /// Same as ``execute(_:)``, asyncio's name for it.
@@ -46,18 +46,23 @@ extension EventLoop {
   ) async throws -> Result {
     let sent = Transferred(work)
     return try await withCheckedThrowingContinuation { continuation in
-      let accepted = enqueue { continuation.resume(with: Swift.Result { try sent.value() }) }
+      let accepted = handOver { continuation.resume(with: Swift.Result { try sent.value() }) }
       if !accepted { continuation.resume(throwing: EventLoopError.closed) }
     }
   }
 
   /// Queues `work`, waking the loop if needed; false when the loop is closed.
-  func enqueue(_ work: @escaping @Sendable () -> Void) -> Bool {
+  func handOver(_ work: @escaping @Sendable () -> Void) -> Bool {
     if isInLoopThread {
       callSoon(work)
       return true
     }
-    return inbox.withLock { inbox in
+    return handOver(.closure(work))
+  }
+
+  /// Adds `work` to the inbox, waking the loop if needed; false when the loop is closed.
+  func handOver(_ work: HandedOverWork) -> Bool {
+    inbox.withLock { inbox in
       guard !inbox.isClosed else { return false }
       inbox.work.append(work)
       wakeLocked()
@@ -83,17 +88,25 @@ extension EventLoop {
   /// Runs the work other threads handed over, in order.
   func drainInbox() {
     wakeupPending.store(false, ordering: .releasing)
-    let batch = inbox.withLock { inbox -> [@Sendable () -> Void] in
+    let batch = inbox.withLock { inbox -> [HandedOverWork] in
       let taken = inbox.work
       inbox.work.removeAll(keepingCapacity: true)
       return taken
     }
     handedOverThisTurn &+= batch.count
-    for work in batch { work() }
+    for work in batch { run(work) }
+  }
+
+  /// Runs one item of handed-over work.
+  func run(_ work: HandedOverWork) {
+    switch work {
+    case .closure(let body): body()
+    case .job(let job): run(job)
+    }
   }
 
   /// Refuses further work, closes the wake-up descriptor, and returns the work still queued.
-  func closeInbox() -> [@Sendable () -> Void] {
+  func closeInbox() -> [HandedOverWork] {
     inbox.withLock { inbox in
       inbox.isClosed = true
       wakeup.close()

@@ -29,7 +29,7 @@ public final class EventLoop: @unchecked Sendable {
   // loop's thread, and never held across a callback.
   @exclusivity(unchecked) var registrations: [Registration] = []
   var nextGeneration: UInt32 = 0
-  @exclusivity(unchecked) var ready = Deque<CallbackHandle>()
+  @exclusivity(unchecked) var ready = Deque<ReadyWork>()
   @exclusivity(unchecked) var timers = TimerQueue()
   var signals: SignalRouter?
 
@@ -48,6 +48,8 @@ public final class EventLoop: @unchecked Sendable {
   let wakeupPending = Atomic<Bool>(false)
   let stopRequested = Atomic<Bool>(false)
   let wakeup: Wakeup
+  /// The loop's role as an actor's serial executor (see ``asUnownedSerialExecutor()``).
+  private(set) var serialExecutor: EventLoopSerialExecutor!
 
   private(set) var isRunning = false
   private(set) var isClosed = false
@@ -60,6 +62,7 @@ public final class EventLoop: @unchecked Sendable {
     let logger = Logger(label: "eddy.\(name)")
     self.errorHandler = { error in logger.error("unhandled error in a callback: \(error)") }
     try register(WakeupReceiver(loop: self), fd: wakeup.readFD, interest: .read)
+    serialExecutor = EventLoopSerialExecutor(loop: self)
   }
 
   deinit {
@@ -144,9 +147,12 @@ public final class EventLoop: @unchecked Sendable {
     }
     let scheduled = ready.count
     var remaining = scheduled
-    while remaining > 0, let handle = ready.popFirst() {
+    while remaining > 0, let work = ready.popFirst() {
       remaining -= 1
-      invoke(handle)
+      switch work {
+      case .callback(let handle): invoke(handle)
+      case .job(let job): run(job)
+      }
     }
     if let observer {
       observer.turnEnded(
@@ -170,7 +176,7 @@ public final class EventLoop: @unchecked Sendable {
     eddy_set_current_loop(Unmanaged.passUnretained(self).toOpaque())
     defer { eddy_set_current_loop(nil) }
     // Work other threads handed over still runs, so no one awaits it forever.
-    for work in closeInbox() { work() }
+    for work in closeInbox() { run(work) }
     for registration in registrations where registration.handler != nil {
       registration.handler!.loopClosing()
     }

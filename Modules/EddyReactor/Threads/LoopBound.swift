@@ -17,4 +17,14 @@ public struct LoopBound<Value>: @unchecked Sendable {
     loop.assertInLoopThread()
     return storage
   }
+
+  /// Calls `body` with the value on its loop's thread: at once when called there, otherwise
+  /// after a hop through ``EventLoop/execute(_:)`` (and not at all if the loop is closed).
+  public func withValue(_ body: sending @escaping (Value) -> Void) {
+    if loop.isInLoopThread {
+      body(storage)
+    } else {
+      loop.execute { body(self.storage) }
+    }
+  }
 }
