@@ -51,7 +51,7 @@ struct OutboundQueue<Element: QueueElement> {
 
   let stagingLimit: Int
   private var entries = Deque<Entry>()
-  private(set) var stagedBytes = 0
+  private var stagedBytes = 0
   private var nextID: UInt64 = 0
   private var transportPaused = false
   private var drainScheduled = false

@@ -130,3 +130,8 @@ final class StreamBridge: MessageProtocol {
 
 /// The buffers of a byte stream: chunks or frames in, bytes or frames out.
 typealias StreamBuffers = ConnectionBuffers<ByteBuffer, ByteBuffer>
+
+extension StreamBridge: EndOfTurnFlushable {
+  /// Hands what the tasks wrote during the turn to the transport, as one batch.
+  func flushAtEndOfTurn() { drain() }
+}

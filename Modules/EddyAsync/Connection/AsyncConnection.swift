@@ -96,9 +96,10 @@ public final class AsyncConnection: Sendable, LoopRequests {
     buffers.enqueue(command, for: self)
   }
 
-  /// Asks the loop to hand queued writes to the transport.
+  /// Asks the loop to hand queued writes to the transport at the end of its turn (after a hop
+  /// when called off its thread), so writes made one by one during a turn leave as one batch.
   func requestDrain() {
-    bridge.withValue { $0.drain() }
+    bridge.withValue { $0.loop.flushAtEndOfTurn($0) }
   }
 
   /// Asks the loop to resume reading once the consumer has caught up.

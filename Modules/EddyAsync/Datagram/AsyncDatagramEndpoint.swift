@@ -66,9 +66,10 @@ public final class AsyncDatagramEndpoint: Sendable, LoopRequests {
   /// The counters of the endpoint's buffers.
   package var statistics: ConnectionStatistics { buffers.statistics }
 
-  /// Asks the loop to hand queued datagrams to the transport.
+  /// Asks the loop to hand queued datagrams to the transport at the end of its turn (after a
+  /// hop when called off its thread), so datagrams sent one by one leave as one batch.
   func requestDrain() {
-    bridge.withValue { $0.drain() }
+    bridge.withValue { $0.loop.flushAtEndOfTurn($0) }
   }
 
   /// Reading never pauses for datagrams: nothing to resume.

@@ -74,3 +74,8 @@ final class DatagramBridge: DatagramProtocol {
     transport?.abort()
   }
 }
+
+extension DatagramBridge: EndOfTurnFlushable {
+  /// Hands what the tasks wrote during the turn to the transport, as one batch.
+  func flushAtEndOfTurn() { drain() }
+}

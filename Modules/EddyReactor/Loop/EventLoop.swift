@@ -31,6 +31,10 @@ public final class EventLoop: @unchecked Sendable {
   var nextGeneration: UInt32 = 0
   @exclusivity(unchecked) var ready = Deque<ReadyWork>()
   @exclusivity(unchecked) var timers = TimerQueue()
+  /// Output to hand over at the end of this turn, and the flushes running now (two arrays
+  /// swapped turn by turn, so asking for a flush allocates nothing once they have grown).
+  @exclusivity(unchecked) var flushes: [any EndOfTurnFlushable] = []
+  @exclusivity(unchecked) var flushing: [any EndOfTurnFlushable] = []
   var signals: SignalRouter?
 
   /// Told of every turn of the loop (loop lag and tasks run, for metrics); nil: no one, and no
@@ -118,11 +122,11 @@ public final class EventLoop: @unchecked Sendable {
   }
 
   /// One iteration: wait for readiness (no longer than the next timer), dispatch it, run due
-  /// timers, then the callbacks that were ready when the iteration began; then tell the
-  /// ``turnObserver``, if there is one.
+  /// timers, then the callbacks and jobs that were ready when the iteration began, then the
+  /// end-of-turn flushes; then tell the ``turnObserver``, if there is one.
   func runOnce() {
     let timeout: UInt64?
-    if !ready.isEmpty {
+    if !ready.isEmpty || !flushes.isEmpty {
       timeout = 0
     } else if let next = timers.nextDeadline {
       let now = Deadline.now().nanoseconds
@@ -154,10 +158,11 @@ public final class EventLoop: @unchecked Sendable {
       case .job(let job): run(job)
       }
     }
+    let flushed = flushes.isEmpty ? 0 : runFlushes()
     if let observer {
       observer.turnEnded(
         busyNanoseconds: Deadline.now().nanoseconds &- woke,
-        tasksRun: readyDescriptors &+ handedOverThisTurn &+ timersRun &+ (scheduled &- remaining))
+        tasksRun: readyDescriptors &+ handedOverThisTurn &+ timersRun &+ (scheduled &- remaining) &+ flushed)
     }
     handedOverThisTurn = 0
   }
@@ -185,6 +190,7 @@ public final class EventLoop: @unchecked Sendable {
     transportResources = nil
     turnObserver = nil
     ready.removeAll()
+    flushes.removeAll()
     timers = TimerQueue()
     isClosed = true
     selector.close()
