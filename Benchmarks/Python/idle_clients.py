@@ -2,12 +2,17 @@
 """Opens many connections to an echo server, has each echo one message, then holds them idle.
 
 usage: idle_clients.py TARGET [--connections 2000] [--codec STACK] [--batch 100] [--hold SECONDS]
+                       [--silent]
 
 Connections are opened in batches (so the server's accept backlog never overflows); each sends one
 64-byte message and waits for its echo, so the server has set up and used every connection. Then
 one line, "holding N connections", is printed and flushed, and the connections stay open and idle
 until SIGTERM or SIGINT or the hold time runs out; exit status 0. Any connection that fails to
 connect or to echo makes it exit 1 with the reason on stderr.
+
+With --silent the connections send nothing (so a server that sets up per-connection state on first
+use, such as a zlib stream, never does); "holding" is printed a second after the last one
+connected, time for the server to accept them all.
 """
 
 import argparse
@@ -21,8 +26,10 @@ from framing import make_stack, parse_target, stack_name
 MESSAGE = b"i" * 64
 
 
-async def open_one(host, port, codec_name):
+async def open_one(host, port, codec_name, silent):
     reader, writer = await asyncio.open_connection(host, port)
+    if silent:
+        return writer
     codec = make_stack(codec_name)
     writer.write(codec.encode(MESSAGE))
     replies = []
@@ -42,8 +49,10 @@ async def hold(options):
     try:
         for start in range(0, options.connections, options.batch):
             count = min(options.batch, options.connections - start)
-            batch = [open_one(host, port, options.codec) for _ in range(count)]
+            batch = [open_one(host, port, options.codec, options.silent) for _ in range(count)]
             writers += await asyncio.wait_for(asyncio.gather(*batch), options.connect_timeout)
+        if options.silent:
+            await asyncio.sleep(1)
         print(f"holding {len(writers)} connections", flush=True)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -66,6 +75,7 @@ def main():
     parser.add_argument("--batch", type=int, default=100, help="connections opened at once")
     parser.add_argument("--connect-timeout", type=float, default=30.0, help="seconds allowed per batch")
     parser.add_argument("--hold", type=float, default=60.0, help="seconds to hold at most")
+    parser.add_argument("--silent", action="store_true", help="connect only: send nothing")
     options = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = options.connections + 64

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side echo comparison: Eddy's echo-server against SwiftNIO, asyncio, uvloop and a minimal C
+# Side-by-side echo comparison: Eddy's echo-server (callback and --async) against SwiftNIO (channel
+# handlers and NIOAsyncChannel), asyncio, uvloop and a minimal C
 # epoll server (the limit row), each driven with the same settings by two clients in turn: the
 # independent C client (Benchmarks/Sources/CEchoClient, which shares no code with Eddy) and Eddy's
 # loadgen; the server pinned to core 0 and the client to core 1; and Eddy over TLS against SwiftNIO
@@ -77,7 +78,7 @@ for scenario in $SCENARIOS; do
   esac
 done
 
-PEER_ROWS="nio-raw nio-line nio-length-prefix asyncio-raw uvloop-raw c-raw nio-tls-raw"
+PEER_ROWS="nio-raw nio-line nio-length-prefix nioasync-raw nioasync-line asyncio-raw uvloop-raw c-raw nio-tls-raw"
 EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line eddy-zlibsmall-line eddyasync-raw eddyasync-line eddy-tls-raw"
 if $PEERS_ONLY; then DEFAULT_ROWS="$PEER_ROWS"; else DEFAULT_ROWS="$EDDY_ROWS $PEER_ROWS"; fi
 SELECTED_ROWS="${BENCH_ROWS:-$DEFAULT_ROWS}"
@@ -239,6 +240,7 @@ server_command() {
     nio-*)
       SERVER_COMMAND=("$PEER_BIN/NIOEchoServer" --host 127.0.0.1 --port 0 --codec "$stack"
         "${TLS_SERVER_ARGUMENTS[@]}") ;;
+    nioasync-*) SERVER_COMMAND=("$PEER_BIN/NIOEchoServer" --host 127.0.0.1 --port 0 --codec "$stack" --async) ;;
     *-tls-*)
       say "$row: only Eddy's and SwiftNIO's servers have TLS rows"
       return 1

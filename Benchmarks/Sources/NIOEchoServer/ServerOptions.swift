@@ -9,7 +9,7 @@ enum EchoCodec: String, CaseIterable {
 }
 
 /// The command line of `NIOEchoServer`:
-/// `[--host HOST] [--port PORT] [--codec STACK] [--tls-cert PEM --tls-key PEM]`.
+/// `[--host HOST] [--port PORT] [--codec STACK] [--tls-cert PEM --tls-key PEM] [--async]`.
 struct ServerOptions {
   /// The address to bind.
   var host = "127.0.0.1"
@@ -20,6 +20,9 @@ struct ServerOptions {
   /// The PEM certificate chain and private key to serve TLS with, under the framing; nil for
   /// plain TCP.
   var tlsFiles: (certificate: String, key: String)?
+  /// Serve with SwiftNIO's async API (`NIOAsyncChannel`, one task per connection) instead of a
+  /// channel handler.
+  var isAsync = false
 
   /// A command-line mistake, reported on stderr before exiting with status 64.
   struct UsageError: Error, CustomStringConvertible {
@@ -33,6 +36,10 @@ struct ServerOptions {
     var certificate: String?
     var key: String?
     while let flag = remaining.popFirst() {
+      if flag == "--async" {
+        isAsync = true
+        continue
+      }
       guard let value = remaining.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
       switch flag {
       case "--host":
@@ -67,5 +74,6 @@ struct ServerOptions {
     default:
       throw UsageError(description: "--tls-cert and --tls-key go together")
     }
+    if isAsync && tlsFiles != nil { throw UsageError(description: "--async serves plain TCP only") }
   }
 }
