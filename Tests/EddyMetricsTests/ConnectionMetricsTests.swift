@@ -190,7 +190,11 @@ import Testing
       // One per back-off period (100 ms) while descriptors are out: not one per readiness.
       #expect((1...5).contains(backoffs), "\(backoffs) back-offs")
       #expect(await eventually { server.connectionCount == 1 })
-      #expect(try metrics.expectCounter("eddy_server_connections_accepted_total", dimensions).totalValue == 1)
+      // The loop counts the connection just after registering it: wait for the count too.
+      #expect(
+        await eventually {
+          (try? metrics.expectCounter("eddy_server_connections_accepted_total", dimensions).totalValue) == 1
+        })
     }
   }
 }

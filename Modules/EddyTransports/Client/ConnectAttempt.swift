@@ -1,6 +1,7 @@
 import CEddySystem
 import EddyProtocols
 import EddyReactor
+import Logging
 
 #if canImport(Glibc)
   import Glibc
@@ -131,25 +132,34 @@ final class ConnectAttempt {
     guard let completion else { return }
     self.completion = nil
     endRace(keeping: winner)
-    let transport = SocketStreamTransport(
-      loop: loop, fd: winner.takeDescriptor(), protocol: protocolFactory())
-    if let observer = options.observer { observe(transport, by: observer) }
+    let fd = winner.takeDescriptor()
+    let transport = SocketStreamTransport(loop: loop, fd: fd, protocol: protocolFactory())
+    let logger = options.logger
+    let metadata =
+      logger.logsConnections
+      ? Logger.connectionMetadata(peer: Socket.peerAddress(fd), local: Socket.localAddress(fd)) : nil
+    if let metadata { logger.debug("connected", metadata: metadata) }
+    let observer = options.observer
+    if let observer {
+      transport.traffic = observer.traffic(on: loop)
+      observer.connectionOpened(on: loop)
+    }
+    if observer != nil || metadata != nil {
+      let loop = loop
+      transport.onClose = { [unowned transport] error in
+        // Why it ended is looked for only when someone is told.
+        let reason = LayerStack.endReason(over: transport, transportError: error)
+        observer?.connectionClosed(on: loop, error: reason)
+        if let metadata { logger.connectionClosed(metadata, error: reason) }
+      }
+    }
     do {
       try transport.start()
       completion(.success(transport))
     } catch {
-      options.observer?.connectionClosed(on: loop, error: error)
+      observer?.connectionClosed(on: loop, error: error)
+      if let metadata { logger.connectionClosed(metadata, error: error) }
       completion(.failure(.system(error)))
-    }
-  }
-
-  /// Hands `transport` its loop's traffic counts and tells `observer` of its start and end.
-  private func observe(_ transport: SocketStreamTransport, by observer: any ConnectionObserver) {
-    let loop = loop
-    transport.traffic = observer.traffic(on: loop)
-    observer.connectionOpened(on: loop)
-    transport.onClose = { [unowned transport] error in
-      observer.connectionClosed(on: loop, error: LayerStack.endReason(over: transport, transportError: error))
     }
   }
 
@@ -157,6 +167,7 @@ final class ConnectAttempt {
     guard let completion else { return }
     self.completion = nil
     endRace(keeping: nil)
+    options.logger.debug("connecting failed", metadata: ["target": "\(target)", "error": "\(error)"])
     completion(.failure(error))
   }
 

@@ -20,17 +20,10 @@ struct ServerLog: Sendable {
   /// The metadata naming connection `id` on the accepted socket `fd`, when debug lines are
   /// logged; nil otherwise (then no address is asked for).
   func metadata(id: UInt64, fd: Int32) -> Logger.Metadata? {
-    guard logger.logLevel <= .debug else { return nil }
-    var metadata: Logger.Metadata = ["connection": "\(id)"]
-    Self.addAddresses(peer: Socket.peerAddress(fd), local: Socket.localAddress(fd), to: &metadata)
+    guard logger.logsConnections else { return nil }
+    var metadata = Logger.connectionMetadata(peer: Socket.peerAddress(fd), local: Socket.localAddress(fd))
+    metadata["connection"] = "\(id)"
     return metadata
-  }
-
-  private static func addAddresses(
-    peer: SocketAddress?, local: SocketAddress?, to metadata: inout Logger.Metadata
-  ) {
-    if let peer { metadata["peer"] = "\(peer)" }
-    if let local { metadata["local"] = "\(local)" }
   }
 
   func accepted(_ metadata: Logger.Metadata) {
@@ -38,9 +31,7 @@ struct ServerLog: Sendable {
   }
 
   func closed(_ metadata: Logger.Metadata, error: (any Error)?) {
-    var metadata = metadata
-    if let error { metadata["error"] = "\(error)" }
-    logger.debug(error == nil ? "connection closed" : "connection closed by an error", metadata: metadata)
+    logger.connectionClosed(metadata, error: error)
   }
 
   func refused(limit: Int) {
@@ -50,8 +41,8 @@ struct ServerLog: Sendable {
   /// A server limit aborts `transport` for `reason`; logged before the abort, while its
   /// addresses can still be read.
   func aborting(_ transport: SocketStreamTransport, reason: ServerLimitError) {
-    var metadata: Logger.Metadata = ["error": "\(reason)"]
-    Self.addAddresses(peer: transport.peerAddress, local: transport.localAddress, to: &metadata)
+    var metadata = Logger.connectionMetadata(peer: transport.peerAddress, local: transport.localAddress)
+    metadata["error"] = "\(reason)"
     logger.notice("connection aborted by a server limit", metadata: metadata)
   }
 
