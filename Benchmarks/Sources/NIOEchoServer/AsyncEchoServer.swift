@@ -41,21 +41,9 @@ private func serveAsyncEcho(_ options: ServerOptions, on group: MultiThreadedEve
     printError("NIOEchoServer: cannot listen on \(options.host):\(options.port): \(error)")
     return 1
   }
-  let listener = server.channel
-  guard let address = listener.localAddress, let port = address.port, let ip = address.ipAddress else {
-    printError("NIOEchoServer: the listening socket has no address")
-    return 1
-  }
-  printFlushed("listening on \(address.protocol == .inet6 ? "[\(ip)]" : ip):\(port)")
   // SIGINT and SIGTERM close the listening socket: the accept loop ends, then every connection
   // as its client leaves.
-  let signalSources = [SIGINT, SIGTERM].map { signalNumber in
-    signal(signalNumber, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-    source.setEventHandler { listener.close(promise: nil) }
-    source.resume()
-    return source
-  }
+  guard let signalSources = announceAndCloseOnSignals(server.channel) else { return 1 }
   defer { for source in signalSources { source.cancel() } }
   do {
     try await withThrowingDiscardingTaskGroup { tasks in

@@ -44,21 +44,26 @@ func serveEcho(_ options: ServerOptions) -> Int32 {
     printError("NIOEchoServer: cannot listen on \(options.host):\(options.port): \(error)")
     return 1
   }
-  guard let address = server.localAddress, let port = address.port, let ip = address.ipAddress else {
-    printError("NIOEchoServer: the listening socket has no address")
-    return 1
-  }
-  printFlushed("listening on \(address.protocol == .inet6 ? "[\(ip)]" : ip):\(port)")
-
   // SIGINT and SIGTERM close the listening socket; the group's shutdown then closes every connection.
-  let signalSources = [SIGINT, SIGTERM].map { signalNumber in
-    signal(signalNumber, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-    source.setEventHandler { server.close(promise: nil) }
-    source.resume()
-    return source
-  }
+  guard let signalSources = announceAndCloseOnSignals(server) else { return 1 }
   try? server.closeFuture.wait()
   for source in signalSources { source.cancel() }
   return 0
+}
+
+/// Prints `listening on HOST:PORT` for `listener` and makes SIGINT and SIGTERM close it; returns
+/// the signal sources to cancel at exit, or nil (after saying why) when the socket has no address.
+func announceAndCloseOnSignals(_ listener: any Channel) -> [any DispatchSourceSignal]? {
+  guard let address = listener.localAddress, let port = address.port, let ip = address.ipAddress else {
+    printError("NIOEchoServer: the listening socket has no address")
+    return nil
+  }
+  printFlushed("listening on \(address.protocol == .inet6 ? "[\(ip)]" : ip):\(port)")
+  return [SIGINT, SIGTERM].map { signalNumber in
+    signal(signalNumber, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+    source.setEventHandler { listener.close(promise: nil) }
+    source.resume()
+    return source
+  }
 }
