@@ -1,6 +1,6 @@
 # Eddy: the two commands a fresh machine needs are `make demo` and `make test`.
 SWIFT        ?= swift
-APT_PACKAGES := zlib1g-dev libssl-dev openssl python3 python3-venv procps redis-server redis-tools memcached
+APT_PACKAGES := zlib1g-dev libssl-dev liburing-dev openssl python3 python3-venv procps redis-server redis-tools memcached
 FORMAT_PATHS := Package.swift Modules Tests Tools Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks \
                 Examples/Package.swift Examples/Sources Examples/Tests Examples/DocSnippets/Package.swift
 
@@ -36,11 +36,18 @@ $(VENV)/.installed: Makefile
 build: setup
 	$(SWIFT) build
 
-## test: lint and the docs' code, the Swift test suite, then the interop scripts; then the Examples
+## test: lint and the docs' code, the Swift test suite (on epoll, then again on io_uring where the
+## kernel offers it), then the interop scripts; then the Examples
 ## package's tests and its RESP server against redis-cli and redis-benchmark
 test: setup venv lint docs
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
+	@if [ "$$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null)" = 0 ]; then \
+	  echo "the suite again, every loop on io_uring (EDDY_BACKEND=io_uring)"; \
+	  EDDY_BACKEND=io_uring $(SWIFT) test --skip-build --no-parallel; \
+	else \
+	  echo "io_uring is not offered here (kernel.io_uring_disabled): the suite ran on epoll only"; \
+	fi
 	Tools/scripts/interop.sh
 	$(SWIFT) build --package-path Examples --build-tests
 	$(SWIFT) test --package-path Examples --skip-build

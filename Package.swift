@@ -72,9 +72,12 @@ let package = Package(
       name: "CEddyOpenSSL", path: "Modules/CEddyOpenSSL",
       linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
     .target(name: "CEddyPacing", path: "Modules/CEddyPacing"),
+    .target(
+      name: "CEddyURing", path: "Modules/CEddyURing",
+      linkerSettings: [.linkedLibrary("uring", .when(platforms: [.linux]))]),
 
     // Libraries, bottom up
-    module("EddyReactor", ["CEddySystem", deque, heap, logging]),
+    module("EddyReactor", ["CEddySystem", "CEddyURing", deque, heap, logging]),
     module("EddyProtocols", []),
     // Logging: swift-log, already EddyReactor's, for the server's connection lifecycle.
     module("EddyTransports", ["CEddySystem", "EddyReactor", "EddyProtocols", deque, logging]),

@@ -39,15 +39,17 @@ final class IdleBox: @unchecked Sendable {
       }
       // Activity every 20 ms for 300 ms: never idle for 80 ms.
       var timersWhileBusy: [Int] = []
+      var lastTouch = Duration.zero
       for _ in 0..<15 {
         try await Task.sleep(for: .milliseconds(20))
-        timersWhileBusy.append(
-          try await loop.submit {
-            box.timeout!.touch()
-            return loop.pendingTimerCount
-          })
+        let (timers, touched) = try await loop.submit {
+          let touched = start.duration(to: loop.now)  // no later than the touch's own clock reading
+          box.timeout!.touch()
+          return (loop.pendingTimerCount, touched)
+        }
+        timersWhileBusy.append(timers)
+        lastTouch = touched
       }
-      let lastTouch = try await loop.submit { start.duration(to: loop.now) }
       #expect(fired.values.isEmpty)
       #expect(timersWhileBusy.allSatisfy { $0 == 1 })
       #expect(await eventually { !fired.values.isEmpty })

@@ -47,6 +47,12 @@ struct EchoServerCommand: ParsableCommand {
   var loops = 1
 
   @Option(
+    help: ArgumentHelp(
+      "How the loops learn of ready sockets: epoll, io_uring, or auto (io_uring where the kernel allows it, else epoll). Default: $EDDY_BACKEND, else epoll.",
+      valueName: "backend"))
+  var backend: String?
+
+  @Option(
     name: .customLong("max-frame"),
     help: "Largest frame accepted, in bytes: the default max of length-prefix.")
   var maxFrame = 16 * 1024 * 1024
@@ -102,6 +108,9 @@ struct EchoServerCommand: ParsableCommand {
     }
     guard (1...1024).contains(loops) else {
       throw usageFailure("--loops: must be between 1 and 1024, not \(loops)")
+    }
+    if let backend, EventLoopBackend(rawValue: backend) == nil {
+      throw usageFailure("--backend: expected \(EventLoopBackend.names), not \(backend)")
     }
     guard maxFrame >= 0 else { throw usageFailure("--max-frame: must not be negative") }
     guard idleTimeout.isFinite, (0...(365 * 24 * 3600)).contains(idleTimeout) else {
@@ -184,7 +193,8 @@ struct EchoServerCommand: ParsableCommand {
   func run() throws {
     let stack = try stack()
     let shutdown = try ShutdownOnSignal(grace: Self.duration(seconds: drainTimeout))
-    let group = try EventLoopGroup(loops: loops, name: "echo")
+    let group = try EventLoopGroup(
+      loops: loops, name: "echo", backend: backend.flatMap(EventLoopBackend.init(rawValue:)))
     if asyncEcho {
       let (address, service) = try AsyncEcho.start(
         group: group, host: host, port: port, unix: unix, stack: stack, options: serverOptions)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EddyCodecs
 import EddyLoadGen
+import EddyReactor
 import EddyTLS
 import EddyTLSReactor
 import Synchronization
@@ -48,6 +49,12 @@ struct LoadgenCommand: AsyncParsableCommand {
     parsing: .unconditional,
     help: ArgumentHelp("Event loops (threads); default: the number of cores.", valueName: "n"))
   var loops: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "How the loops learn of ready sockets: epoll, io_uring, or auto (io_uring where the kernel allows it, else epoll). Default: $EDDY_BACKEND, else epoll.",
+      valueName: "backend"))
+  var backend: String?
 
   @Option(
     parsing: .unconditional,
@@ -487,6 +494,13 @@ struct LoadgenCommand: AsyncParsableCommand {
       connections, option: "connections", range: 1...1_000_000)
     try DescriptorLimit.ensure(for: connections)
     configuration.loops = try OptionValue.count(loops ?? Self.coreCount, option: "loops", range: 1...1024)
+    configuration.backend = try backend.map { name throws(OptionValue.Refused) in
+      guard let backend = EventLoopBackend(rawValue: name) else {
+        throw OptionValue.Refused(
+          option: "backend", reason: "expected \(EventLoopBackend.names), not \(name)")
+      }
+      return backend
+    }
     configuration.requests = try requests.map {
       try OptionValue.count($0, option: "requests", range: 1...1_000_000_000_000)
     }

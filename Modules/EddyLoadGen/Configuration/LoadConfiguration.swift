@@ -1,3 +1,5 @@
+import EddyReactor
+
 /// Everything a load run needs: where, how many connections, how long, how hard, and with what
 /// messages. The defaults are those of the `loadgen` command.
 public struct LoadConfiguration: Sendable {
@@ -7,6 +9,8 @@ public struct LoadConfiguration: Sendable {
   public var connections = 16
   /// Event loops (threads) the connections are spread over; never more than `connections`.
   public var loops = 1
+  /// The loops' backend; nil: ``EventLoopBackend/default``.
+  public var backend: EventLoopBackend?
   /// The measured window; with ``requests`` as well, a time limit. nil: no time limit.
   public var duration: Duration? = .seconds(10)
   /// Messages sent in total, then the run ends. nil: send until ``duration`` ends.

@@ -45,7 +45,8 @@ public final class LoadGenerator: Sendable {
   ) async throws -> LoadReport {
     let group: EventLoopGroup
     do {
-      group = try EventLoopGroup(loops: configuration.effectiveLoops, name: "loadgen")
+      group = try EventLoopGroup(
+        loops: configuration.effectiveLoops, name: "loadgen", backend: configuration.backend)
     } catch {
       throw LoadGeneratorError.system("\(error)")
     }

@@ -58,10 +58,12 @@ public final class EventLoop: @unchecked Sendable {
   private(set) var isRunning = false
   private(set) var isClosed = false
 
-  /// Creates a loop. It does nothing until ``run()`` is called on the thread that will own it.
-  public init(name: String = "eddy-loop") throws(SystemError) {
+  /// Creates a loop on `backend` (nil: ``EventLoopBackend/default``). It does nothing until
+  /// ``run()`` is called on the thread that will own it. Throws ``EventLoopBackendError`` when
+  /// the backend is refused, ``SystemError`` when the kernel has no descriptors to spare.
+  public init(name: String = "eddy-loop", backend: EventLoopBackend? = nil) throws {
     self.name = name
-    self.selector = try Selector()
+    self.selector = try Selector(backend: backend ?? EventLoopBackend.default)
     self.wakeup = try Wakeup()
     let logger = Logger(label: "eddy.\(name)")
     self.errorHandler = { error in logger.error("unhandled error in a callback: \(error)") }
@@ -72,6 +74,10 @@ public final class EventLoop: @unchecked Sendable {
   deinit {
     if !isClosed { selector.close() }
   }
+
+  /// The backend the loop runs on: ``EventLoopBackend/epoll`` or ``EventLoopBackend/ioUring``
+  /// (``EventLoopBackend/auto`` resolved).
+  public var backend: EventLoopBackend { selector.backend }
 
   /// The loop running on the calling thread, if any.
   public static var current: EventLoop? {

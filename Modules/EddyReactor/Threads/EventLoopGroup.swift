@@ -16,11 +16,12 @@ public final class EventLoopGroup: Sendable {
   private let threads: Locked<[pthread_t]>
   private let cursor = Atomic<Int>(0)
 
-  /// Starts `loops` loops on threads named `NAME-0`, `NAME-1`, ….
-  public init(loops count: Int, name: String = "eddy") throws(SystemError) {
+  /// Starts `loops` loops on `backend` (nil: ``EventLoopBackend/default``), on threads named
+  /// `NAME-0`, `NAME-1`, …. Throws as ``EventLoop/init(name:backend:)`` does.
+  public init(loops count: Int, name: String = "eddy", backend: EventLoopBackend? = nil) throws {
     precondition(count > 0, "a group needs at least one loop")
     var loops: [EventLoop] = []
-    for index in 0..<count { loops.append(try EventLoop(name: "\(name)-\(index)")) }
+    for index in 0..<count { loops.append(try EventLoop(name: "\(name)-\(index)", backend: backend)) }
     self.loops = loops
     var threads: [pthread_t] = []
     for loop in loops {

@@ -11,9 +11,16 @@ enum Built {
 /// Runs `body` with the port of an `echo-server` (with `arguments`) started for it, then stops
 /// the server and expects it to exit 0.
 func withEchoServer(_ arguments: [String] = [], _ body: (Int) async throws -> Void) async throws {
+  try await withEchoServer(arguments) { port, _ in try await body(port) }
+}
+
+/// ``withEchoServer(_:_:)`` whose `body` also gets the server's process.
+func withEchoServer(
+  _ arguments: [String] = [], _ body: (Int, ChildProcess) async throws -> Void
+) async throws {
   let server = try ChildProcess(Built.echoServer, ["--port", "0"] + arguments)
   let line = try #require(await server.line(startingWith: "listening on "))
-  try await body(try #require(listeningPort(in: line)))
+  try await body(try #require(listeningPort(in: line)), server)
   server.signal(SIGTERM)
   #expect(await server.wait(seconds: 10) == 0)
 }
