@@ -1,17 +1,24 @@
 import EddyReactor
 
-/// Runs `body` with a group of `loops` loops that is shut down afterwards.
+/// Runs `body` with a group of `loops` loops on `backend` (nil: the default) that is shut down
+/// afterwards.
 @discardableResult
 package func withGroup<Result>(
-  loops: Int = 1, _ body: (EventLoopGroup) async throws -> Result
+  loops: Int = 1, backend: EventLoopBackend? = nil, _ body: (EventLoopGroup) async throws -> Result
 ) async throws -> Result {
-  let group = try EventLoopGroup(loops: loops, name: "test")
+  let group = try EventLoopGroup(loops: loops, name: "test", backend: backend)
   defer { group.shutdown() }
   return try await body(group)
 }
 
-/// Runs `body` with a one-loop group that is shut down afterwards.
+/// Runs `body` with a one-loop group on `backend` (nil: the default) that is shut down afterwards.
 @discardableResult
-package func withLoop<Result>(_ body: (EventLoop) async throws -> Result) async throws -> Result {
-  try await withGroup { group in try await body(group.loops[0]) }
+package func withLoop<Result>(
+  backend: EventLoopBackend? = nil, _ body: (EventLoop) async throws -> Result
+) async throws -> Result {
+  try await withGroup(backend: backend) { group in try await body(group.loops[0]) }
 }
+
+/// The backends this kernel offers: epoll always, io_uring where it may be set up.
+package let offeredBackends: [EventLoopBackend] =
+  (try? EventLoop(backend: .ioUring)) != nil ? [.epoll, .ioUring] : [.epoll]

@@ -6,6 +6,18 @@ package protocol Selectable: AnyObject {
   func selectorWritable()
   /// The loop is closing: release the descriptor now (deregistering it).
   func loopClosing()
+  /// Bytes the kernel received for the descriptor (``Interest/receive``), valid during the call
+  /// only. They keep coming for a while after the interest was dropped: none is lost.
+  func selectorReceived(_ bytes: UnsafeRawBufferPointer)
+  /// The descriptor's receive ended: end of stream (`errno` 0) or a failure.
+  func selectorReceiveEnded(errno: Int32)
+}
+
+extension Selectable {
+  /// Nothing: only sockets that ask for ``Interest/receive`` are called.
+  package func selectorReceived(_ bytes: UnsafeRawBufferPointer) {}
+  /// Nothing: only sockets that ask for ``Interest/receive`` are called.
+  package func selectorReceiveEnded(errno: Int32) {}
 }
 
 /// What the loop knows of one descriptor, stored at the descriptor's index.
@@ -40,6 +52,13 @@ extension EventLoop {
     registrations[index].interest = interest
   }
 
+  /// True when sockets on this loop may ask for ``Interest/receive`` (see
+  /// ``Selectable/selectorReceived(_:)``).
+  package var completesReceives: Bool { selector.completesReceives }
+
+  /// The most bytes one completed receive brings (the size of the loop's receive buffers).
+  package var receiveCompletionSize: Int { PollRing.bufferSize }
+
   /// The interest currently registered for `fd`.
   package func interest(fd: Int32) -> Interest {
     Int(fd) < registrations.count ? registrations[Int(fd)].interest : []
@@ -63,6 +82,13 @@ extension EventLoop {
     guard fd < registrations.count else { return }
     var registration = registrations[fd]
     guard let handler = registration.handler, registration.generation == generation else { return }
+    if let received = readiness.received {
+      switch received {
+      case .bytes(let bytes): handler.selectorReceived(bytes)
+      case .ended(let errno): handler.selectorReceiveEnded(errno: errno)
+      }
+      return
+    }
     if (readiness.readable || readiness.failed) && registration.interest.contains(.read) {
       handler.selectorReadable()
       registration = registrations[fd]

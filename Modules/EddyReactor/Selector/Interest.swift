@@ -8,13 +8,26 @@ public struct Interest: OptionSet, Sendable, Hashable {
   public static let read = Interest(rawValue: 1)
   /// Writable (or in error).
   public static let write = Interest(rawValue: 2)
+  /// Bytes as they arrive, received by the kernel into the loop's buffers, instead of read
+  /// readiness: only where ``Selector/completesReceives`` (io_uring), only for sockets.
+  package static let receive = Interest(rawValue: 4)
 }
 
-/// Readiness reported by the selector for one descriptor.
-package struct Readiness: Sendable {
+/// Readiness reported by the selector for one descriptor, or what a receive it asked for got.
+package struct Readiness {
   package var token: UInt64
   package var readable: Bool
   package var writable: Bool
   /// Error or hang-up: delivered to whichever side is registered.
   package var failed: Bool
+  /// A completed receive (``Interest/receive``), with no readiness: nil for readiness.
+  package var received: ReceiveCompletion? = nil
+}
+
+/// What one completion of a descriptor's receive brought.
+package enum ReceiveCompletion {
+  /// Bytes, in the loop's buffer until the next wait.
+  case bytes(UnsafeRawBufferPointer)
+  /// The receive ended: end of stream (0) or the `errno` it failed with.
+  case ended(errno: Int32)
 }

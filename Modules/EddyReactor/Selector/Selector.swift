@@ -32,6 +32,15 @@ package final class Selector {
     }
   }
 
+  /// True when sockets may ask for ``Interest/receive``: the kernel receives into the loop's
+  /// buffers (io_uring with provided-buffer rings).
+  package var completesReceives: Bool {
+    switch kernel {
+    case .readinessQueue: false
+    case .pollRing(let ring): ring.completesReceives
+    }
+  }
+
   /// Releases the kernel object. Idempotent.
   package func close() {
     switch kernel {

@@ -23,6 +23,11 @@ import EddyReactor
 /// write end never delivers data; its ``writeEOF()`` closes it once the buffer has drained, and
 /// it ends with `EPIPE` when the reader goes away while bytes are still queued.
 ///
+/// On a loop that completes receives (io_uring), a socket does not read on readiness: the kernel
+/// receives into the loop's buffers and the transport is handed the bytes. Bytes received
+/// after ``pauseReading()`` (the kernel completed them before it learned of the pause) are
+/// held back and delivered, in order, at the loop's turn after ``resumeReading()``.
+///
 /// The write queue and water-mark state skip Swift's dynamic exclusivity checks: only the
 /// transport touches them, never across a callback, on every write.
 public final class DescriptorStreamTransport: StreamTransport, Selectable {
@@ -44,6 +49,11 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private let reads: Bool
   /// Read readiness means the reader went away (the write end of a pipe or FIFO).
   private let watchesHangUp: Bool
+  /// The loop's kernel receives for this socket (``Interest/receive``) instead of reporting it
+  /// readable, except while the protocol takes passed descriptors (which need `recvmsg`).
+  /// A receive that filled a whole buffer turns it off: a stream that brings more than one
+  /// buffer at a time reads more cheaply on readiness, as much as the kernel holds at once.
+  @exclusivity(unchecked) private var receivesCompletions: Bool
   @exclusivity(unchecked) private var upper: StreamProtocolLink
   private let resources: LoopResources
   @exclusivity(unchecked) private var pending = PendingWrites()
@@ -65,6 +75,12 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// This transport's part of ``usage``: the writes it has queued.
   @exclusivity(unchecked) private var usageShare = ConnectionUsage.Share()
   @exclusivity(unchecked) private var peerSentEOF = false
+  /// Bytes the kernel received while reading was paused or held, to deliver once it resumes.
+  @exclusivity(unchecked) private var withheld = ByteBuffer()
+  /// The end of the stream (0) or the failure the receive ended with while it was paused.
+  @exclusivity(unchecked) private var withheldEnd: Int32?
+  /// Delivering what was withheld is scheduled for the loop's next turn.
+  @exclusivity(unchecked) private var releaseScheduled = false
   /// True while a read's callbacks run: small writes are gathered and sent together when they
   /// return (one vectored write for every frame a read produced).
   @exclusivity(unchecked) private var gathering = false
@@ -97,6 +113,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     self.isSocket = kind == .socket
     self.reads = kind != .writePipe
     self.watchesHangUp = kind == .writePipe && PipeDescriptor.reportsHangUp(fd)
+    self.receivesCompletions = kind == .socket && loop.completesReceives
     // A read pipe has no write side: writes are ignored, as after `writeEOF()`.
     self.writeSide = kind == .readPipe ? .shut : .open
     self.upper = StreamProtocolLink(`protocol`)
@@ -115,7 +132,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Registers for reading and calls `connectionMade`. On failure the socket is closed and no
   /// protocol callback is made.
   func start() throws(SystemError) {
-    let interest: Interest = reads || watchesHangUp ? .read : []
+    let interest: Interest = watchesHangUp ? .read : reads ? readInterest : []
     do {
       try lifecycle.register(self, on: loop, interest: interest)
     } catch {
@@ -166,6 +183,8 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     loop.assertInLoopThread()
     upper.set(newProtocol)
     descriptorReceiver = receiver(of: newProtocol)
+    // A protocol that takes passed descriptors needs `recvmsg`: readiness, not receives.
+    if receivesCompletions && lifecycle.isOpen { updateInterest() }
   }
 
   /// Stops reading, lets the write buffer drain, then closes; `connectionLost(nil)` follows.
@@ -198,6 +217,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     guard lifecycle.isOpen, readingPaused else { return }
     readingPaused = false
     updateInterest()
+    scheduleReleaseOfWithheld()
   }
 
   /// True unless reading is paused, the transport is closing or it is the write end of a pipe.
@@ -407,6 +427,94 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     }
   }
 
+  // MARK: Completed receives
+
+  /// What the descriptor is watched for to read: completed receives where the loop offers them,
+  /// readiness otherwise.
+  private var readInterest: Interest {
+    receivesCompletions && descriptorReceiver == nil ? .receive : .read
+  }
+
+  package func selectorReceived(_ bytes: UnsafeRawBufferPointer) {
+    guard lifecycle.isOpen, !peerSentEOF, withheldEnd == nil else { return }
+    if let traffic { traffic.bytesReceived &+= bytes.count }
+    readWakeups &+= 1
+    if readingPaused || readingHeld || !withheld.isEmpty {
+      withheld.writeBytes(bytes)
+      return
+    }
+    deliver(bytes)
+    if bytes.count >= loop.receiveCompletionSize && lifecycle.isOpen {
+      receivesCompletions = false
+      updateInterest()
+    }
+  }
+
+  package func selectorReceiveEnded(errno: Int32) {
+    guard lifecycle.isOpen, !peerSentEOF, withheldEnd == nil else { return }
+    readWakeups &+= 1
+    if readingPaused || readingHeld || !withheld.isEmpty {
+      withheldEnd = errno
+      return
+    }
+    receiveEnded(errno: errno)
+  }
+
+  /// Hands received bytes to the protocol (copied into the loop's receive buffer, or into the
+  /// protocol's own), gathering the writes its callbacks make.
+  private func deliver(_ bytes: UnsafeRawBufferPointer) {
+    gathering = true
+    if let buffered = upper.buffered {
+      var offset = 0
+      while offset < bytes.count && lifecycle.isOpen {
+        let target = buffered.getBuffer(sizeHint: bytes.count - offset)
+        precondition(!target.isEmpty, "getBuffer(sizeHint:) returned an empty buffer")
+        let count = min(target.count, bytes.count - offset)
+        target.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+        offset += count
+        buffered.bufferUpdated(count)
+      }
+    } else {
+      var buffer = resources.takeReceiveBuffer()
+      buffer.writeBytes(bytes)
+      upper.target.dataReceived(buffer)
+      resources.returnReceiveBuffer(buffer)
+    }
+    upper.target.readBurstEnded()
+    gathering = false
+    if hasGatheredWrites { flush() }
+  }
+
+  /// The receive ended: end of stream, or the failure that ends the connection.
+  private func receiveEnded(errno: Int32) {
+    if errno == 0 {
+      receivedEOF()
+    } else {
+      finish(error: SystemError("recv", errno: errno))
+    }
+  }
+
+  /// Delivers at the loop's next turn what was received while reading was paused or held, in
+  /// chunks no larger than one read's, until the protocol pauses again.
+  private func scheduleReleaseOfWithheld() {
+    guard !releaseScheduled, !withheld.isEmpty || withheldEnd != nil else { return }
+    releaseScheduled = true
+    loop.callSoon { [self] in
+      releaseScheduled = false
+      var delivering: Bool { lifecycle.isOpen && !readingPaused && !readingHeld }
+      while delivering,
+        let chunk = withheld.readSlice(
+          length: min(withheld.readableBytes, LoopResources.receiveSize)), !chunk.isEmpty
+      {
+        if withheld.isEmpty { withheld = ByteBuffer() }
+        chunk.withUnsafeReadableBytes { deliver($0) }
+      }
+      guard delivering, withheld.isEmpty, let end = withheldEnd else { return }
+      withheldEnd = nil
+      receiveEnded(errno: end)
+    }
+  }
+
   /// Handles a read that delivered nothing: end of stream, nothing yet, or a failure.
   private func handleReadResult(_ result: Int) {
     if result == 0 {
@@ -590,6 +698,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
     guard readingHeld != held else { return }
     readingHeld = held
     updateInterest()
+    if !held { scheduleReleaseOfWithheld() }
   }
 
   /// Aborts the connection; `connectionLost` carries `reason`.
@@ -608,8 +717,10 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// bytes are queued.
   private func updateInterest() {
     var wanted: Interest = []
-    if watchesHangUp || (reads && lifecycle.isOpen && !readingPaused && !readingHeld && !peerSentEOF) {
+    if watchesHangUp {
       wanted.insert(.read)
+    } else if reads && lifecycle.isOpen && !readingPaused && !readingHeld && !peerSentEOF {
+      wanted.insert(readInterest)
     }
     if hasQueued && !hasGatheredWrites { wanted.insert(.write) }
     do {
