@@ -79,7 +79,7 @@ for scenario in $SCENARIOS; do
 done
 
 PEER_ROWS="nio-raw nio-line nio-length-prefix nioasync-raw nioasync-line asyncio-raw uvloop-raw c-raw nio-tls-raw"
-EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line eddy-zlibsmall-line eddyasync-raw eddyasync-line eddy-tls-raw"
+EDDY_ROWS="eddy-raw eddy-line eddy-length-prefix eddy-zlib-line eddy-zlibsmall-line eddyasync-raw eddyasync-line eddy-tls-raw eddyuring-raw eddyuring-line eddyuring-length-prefix"
 if $PEERS_ONLY; then DEFAULT_ROWS="$PEER_ROWS"; else DEFAULT_ROWS="$EDDY_ROWS $PEER_ROWS"; fi
 SELECTED_ROWS="${BENCH_ROWS:-$DEFAULT_ROWS}"
 read -r -a ROWS <<<"${SELECTED_ROWS//,/ }"
@@ -181,6 +181,14 @@ is_tls_row() {
   [[ "$1" == *-tls-* ]]
 }
 
+# True when Eddy's echo-server was built; a row that needs it fails with a message otherwise.
+need_echo_server() {
+  [[ -n "$ECHO_SERVER_BIN" ]] || {
+    say "$1 needs Eddy's echo-server, which --peers-only leaves out"
+    return 1
+  }
+}
+
 # Sets SCENARIO_ROWS to the selected rows that run in a scenario: the TLS rows in scenario tls, the
 # others in a to e.
 scenario_rows() {
@@ -225,18 +233,17 @@ server_command() {
   tls_arguments "$row"
   case "$row" in
     eddy-*)
-      [[ -n "$ECHO_SERVER_BIN" ]] || {
-        say "$row needs Eddy's echo-server, which --peers-only leaves out"
-        return 1
-      }
+      need_echo_server "$row" || return 1
       SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1
-        "${TLS_SERVER_ARGUMENTS[@]}") ;;
+        --backend epoll "${TLS_SERVER_ARGUMENTS[@]}") ;;
     eddyasync-*)
-      [[ -n "$ECHO_SERVER_BIN" ]] || {
-        say "$row needs Eddy's echo-server, which --peers-only leaves out"
-        return 1
-      }
-      SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1 --async) ;;
+      need_echo_server "$row" || return 1
+      SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1 --async
+        --backend epoll) ;;
+    eddyuring-*)
+      need_echo_server "$row" || return 1
+      SERVER_COMMAND=("$ECHO_SERVER_BIN" --host 127.0.0.1 --port 0 --codec "$stack" --loops 1
+        --backend io_uring) ;;
     nio-*)
       SERVER_COMMAND=("$PEER_BIN/NIOEchoServer" --host 127.0.0.1 --port 0 --codec "$stack"
         "${TLS_SERVER_ARGUMENTS[@]}") ;;

@@ -41,6 +41,9 @@ ROW_ORDER = [
     "eddy-zlibsmall-line",
     "eddyasync-raw",
     "eddyasync-line",
+    "eddyuring-raw",
+    "eddyuring-line",
+    "eddyuring-length-prefix",
     "nio-raw",
     "nio-line",
     "nio-length-prefix",
@@ -56,6 +59,7 @@ ROW_ORDER = [
 SERVERS = {
     "eddy": "Eddy echo-server",
     "eddyasync": "Eddy echo-server --async",
+    "eddyuring": "Eddy echo-server --backend io_uring",
     "nio": "SwiftNIO",
     "nioasync": "SwiftNIO NIOAsyncChannel",
     "asyncio": "asyncio",
