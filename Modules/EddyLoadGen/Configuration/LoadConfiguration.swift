@@ -9,7 +9,7 @@ public struct LoadConfiguration: Sendable {
   public var connections = 16
   /// Event loops (threads) the connections are spread over; never more than `connections`.
   public var loops = 1
-  /// The loops' backend; nil: ``EventLoopBackend/default``.
+  /// The loops' backend; nil: `EventLoopBackend.default` (`EDDY_BACKEND`, else epoll).
   public var backend: EventLoopBackend?
   /// The measured window; with ``requests`` as well, a time limit. nil: no time limit.
   public var duration: Duration? = .seconds(10)
