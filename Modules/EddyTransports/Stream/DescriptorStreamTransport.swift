@@ -75,12 +75,8 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// This transport's part of ``usage``: the writes it has queued.
   @exclusivity(unchecked) private var usageShare = ConnectionUsage.Share()
   @exclusivity(unchecked) private var peerSentEOF = false
-  /// Bytes the kernel received while reading was paused or held, to deliver once it resumes.
-  @exclusivity(unchecked) private var withheld = ByteBuffer()
-  /// The end of the stream (0) or the failure the receive ended with while it was paused.
-  @exclusivity(unchecked) private var withheldEnd: Int32?
-  /// Delivering what was withheld is scheduled for the loop's next turn.
-  @exclusivity(unchecked) private var releaseScheduled = false
+  /// What the kernel received while reading was paused or held, until it is delivered.
+  @exclusivity(unchecked) private var withheld: WithheldReceive?
   /// True while a read's callbacks run: small writes are gathered and sent together when they
   /// return (one vectored write for every frame a read produced).
   @exclusivity(unchecked) private var gathering = false
@@ -436,11 +432,11 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   }
 
   package func selectorReceived(_ bytes: UnsafeRawBufferPointer) {
-    guard lifecycle.isOpen, !peerSentEOF, withheldEnd == nil else { return }
+    guard lifecycle.isOpen, !peerSentEOF, withheld?.end == nil else { return }
     if let traffic { traffic.bytesReceived &+= bytes.count }
     readWakeups &+= 1
-    if readingPaused || readingHeld || !withheld.isEmpty {
-      withheld.writeBytes(bytes)
+    if readingPaused || readingHeld || withheld != nil {
+      withholding().bytes.writeBytes(bytes)
       return
     }
     deliver(bytes)
@@ -451,13 +447,21 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   }
 
   package func selectorReceiveEnded(errno: Int32) {
-    guard lifecycle.isOpen, !peerSentEOF, withheldEnd == nil else { return }
+    guard lifecycle.isOpen, !peerSentEOF, withheld?.end == nil else { return }
     readWakeups &+= 1
-    if readingPaused || readingHeld || !withheld.isEmpty {
-      withheldEnd = errno
+    if readingPaused || readingHeld || withheld != nil {
+      withholding().end = errno
       return
     }
     receiveEnded(errno: errno)
+  }
+
+  /// The receive withheld so far, made on first use.
+  private func withholding() -> WithheldReceive {
+    if let withheld { return withheld }
+    let made = WithheldReceive()
+    withheld = made
+    return made
   }
 
   /// Hands received bytes to the protocol (copied into the loop's receive buffer, or into the
@@ -497,21 +501,20 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Delivers at the loop's next turn what was received while reading was paused or held, in
   /// chunks no larger than one read's, until the protocol pauses again.
   private func scheduleReleaseOfWithheld() {
-    guard !releaseScheduled, !withheld.isEmpty || withheldEnd != nil else { return }
-    releaseScheduled = true
+    guard let withheld, !withheld.releaseScheduled else { return }
+    withheld.releaseScheduled = true
     loop.callSoon { [self] in
-      releaseScheduled = false
+      withheld.releaseScheduled = false
       var delivering: Bool { lifecycle.isOpen && !readingPaused && !readingHeld }
-      while delivering,
-        let chunk = withheld.readSlice(
-          length: min(withheld.readableBytes, LoopResources.receiveSize)), !chunk.isEmpty
+      while delivering, !withheld.bytes.isEmpty,
+        let chunk = withheld.bytes.readSlice(
+          length: min(withheld.bytes.readableBytes, LoopResources.receiveSize))
       {
-        if withheld.isEmpty { withheld = ByteBuffer() }
         chunk.withUnsafeReadableBytes { deliver($0) }
       }
-      guard delivering, withheld.isEmpty, let end = withheldEnd else { return }
-      withheldEnd = nil
-      receiveEnded(errno: end)
+      guard delivering, withheld.bytes.isEmpty else { return }
+      self.withheld = nil
+      if let end = withheld.end { receiveEnded(errno: end) }
     }
   }
 
@@ -734,6 +737,7 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   private func finish(error: (any Error)?, reportNow: Bool = false) {
     guard lifecycle.releaseDescriptor(on: loop) else { return }
     pending.removeAll()
+    withheld = nil
     for entry in passing {
       for descriptor in entry.descriptors { systemClose(descriptor) }
     }
