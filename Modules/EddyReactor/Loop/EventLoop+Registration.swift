@@ -30,6 +30,8 @@ struct Registration {
 extension EventLoop {
   /// Registers `handler` for `fd` with an initial interest (possibly empty).
   package func register(_ handler: any Selectable, fd: Int32, interest: Interest) throws(SystemError) {
+    // The loop's thread only: an io_uring's submission queue is the loop's alone.
+    assertInLoopThreadOrNotRunning()
     let index = Int(fd)
     if index >= registrations.count {
       registrations.append(contentsOf: repeatElement(Registration(), count: index + 1 - registrations.count))
@@ -43,6 +45,7 @@ extension EventLoop {
 
   /// Changes the readiness `fd` is watched for.
   package func setInterest(_ interest: Interest, fd: Int32) throws(SystemError) {
+    assertInLoopThreadOrNotRunning()
     let index = Int(fd)
     let current = registrations[index]
     precondition(current.handler != nil, "descriptor \(fd) is not registered")
@@ -66,6 +69,7 @@ extension EventLoop {
 
   /// Stops watching `fd` and releases its handler. Call before closing the descriptor.
   package func deregister(fd: Int32) {
+    assertInLoopThreadOrNotRunning()
     let index = Int(fd)
     guard index < registrations.count, registrations[index].handler != nil else { return }
     let current = registrations[index]
