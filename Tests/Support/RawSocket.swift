@@ -40,6 +40,7 @@ package final class RawSocket: @unchecked Sendable {
       let sent = bytes[offset...].withUnsafeBytes {
         Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
       }
+      if sent < 0 && errno == EINTR { continue }
       guard sent > 0 else { return false }
       offset += sent
     }
@@ -49,7 +50,10 @@ package final class RawSocket: @unchecked Sendable {
   /// Receives up to `count` bytes; empty at end of stream, nil on error or timeout.
   package func receive(upTo count: Int = 65_536) -> [UInt8]? {
     var bytes = [UInt8](repeating: 0, count: count)
-    let received = recv(fd, &bytes, count, 0)
+    var received = recv(fd, &bytes, count, 0)
+    // A call with a timeout is not restarted when interrupted; in a process whose loops run on
+    // io_uring the kernel's notifications interrupt it now and then (seen as EINTR here).
+    while received < 0 && errno == EINTR { received = recv(fd, &bytes, count, 0) }
     guard received >= 0 else { return nil }
     return Array(bytes[..<received])
   }
