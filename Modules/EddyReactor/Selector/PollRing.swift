@@ -226,9 +226,12 @@ final class PollRing {
       return Readiness(
         token: slot.token, readable: false, writable: false, failed: false, received: .bytes(bytes))
     }
-    // The end of a receive that is no longer wanted, or one that ran out of buffers (armed
-    // again above), carries nothing for the descriptor.
-    guard current, result != -ECANCELED, result != -ENOBUFS else { return nil }
+    // The end of a receive that is no longer wanted, or one that ran out of buffers or was
+    // interrupted (armed again above: the kernel's task-work notifications can interrupt a
+    // receive, and a retry is what it asks for), carries nothing for the descriptor.
+    guard current, result != -ECANCELED, result != -ENOBUFS, result != -EINTR, result != -EAGAIN else {
+      return nil
+    }
     // A receive that ended on end of stream or an error is not armed again.
     if !slots[descriptor].receiving { slots[descriptor].interest.remove(.receive) }
     return Readiness(
