@@ -334,12 +334,21 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
       readerClosed()
       return
     }
-    gathering = true
     readWakeups &+= 1
-    // A read that filled the whole buffer probably left more behind: read again (a bounded
-    // number of times) before going back to the selector, as the kernel has it ready.
-    var reads = 1
-    while readOnce() && reads < Self.readsPerWakeup { reads += 1 }
+    gatheringWrites {
+      // A read that filled the whole buffer probably left more behind: read again (a bounded
+      // number of times) before going back to the selector, as the kernel has it ready.
+      var reads = 1
+      while readOnce() && reads < Self.readsPerWakeup { reads += 1 }
+    }
+  }
+
+  /// Runs `burst` (reads, or a delivered receive, and the protocol's callbacks), then tells the
+  /// protocol the burst ended; the small writes made meanwhile leave as one vectored write.
+  @inline(__always)
+  private func gatheringWrites(_ burst: () -> Void) {
+    gathering = true
+    burst()
     upper.target.readBurstEnded()
     gathering = false
     if hasGatheredWrites { flush() }
@@ -467,26 +476,24 @@ public final class DescriptorStreamTransport: StreamTransport, Selectable {
   /// Hands received bytes to the protocol (copied into the loop's receive buffer, or into the
   /// protocol's own), gathering the writes its callbacks make.
   private func deliver(_ bytes: UnsafeRawBufferPointer) {
-    gathering = true
-    if let buffered = upper.buffered {
-      var offset = 0
-      while offset < bytes.count && lifecycle.isOpen {
-        let target = buffered.getBuffer(sizeHint: bytes.count - offset)
-        precondition(!target.isEmpty, "getBuffer(sizeHint:) returned an empty buffer")
-        let count = min(target.count, bytes.count - offset)
-        target.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
-        offset += count
-        buffered.bufferUpdated(count)
+    gatheringWrites {
+      if let buffered = upper.buffered {
+        var offset = 0
+        while offset < bytes.count && lifecycle.isOpen {
+          let target = buffered.getBuffer(sizeHint: bytes.count - offset)
+          precondition(!target.isEmpty, "getBuffer(sizeHint:) returned an empty buffer")
+          let count = min(target.count, bytes.count - offset)
+          target.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+          offset += count
+          buffered.bufferUpdated(count)
+        }
+      } else {
+        var buffer = resources.takeReceiveBuffer()
+        buffer.writeBytes(bytes)
+        upper.target.dataReceived(buffer)
+        resources.returnReceiveBuffer(buffer)
       }
-    } else {
-      var buffer = resources.takeReceiveBuffer()
-      buffer.writeBytes(bytes)
-      upper.target.dataReceived(buffer)
-      resources.returnReceiveBuffer(buffer)
     }
-    upper.target.readBurstEnded()
-    gathering = false
-    if hasGatheredWrites { flush() }
   }
 
   /// The receive ended: end of stream, or the failure that ends the connection.
