@@ -3,15 +3,12 @@ import EddyTestSupport
 import Foundation
 import Testing
 
-/// Whether this kernel lets a process set up an io_uring.
-private let kernelOffersIoUring = (try? EventLoop(backend: .ioUring)) != nil
-
 /// `--backend` on both tools: the loops wait on the backend named, and a name that is none is a
 /// usage error.
 @Suite(.serialized) struct BackendOptionTests {
   @Test(arguments: ["epoll", "io_uring", "auto"])
   func bothToolsEchoOnTheBackendNamed(backend: String) async throws {
-    guard backend == "epoll" || kernelOffersIoUring else { return }
+    guard backend == "epoll" || offeredBackends.contains(.ioUring) else { return }
     try await withEchoServer(["--backend", backend]) { port, server in
       // The kernel object the server's loop waits on is the one asked for.
       let expected = backend == "epoll" ? "anon_inode:[eventpoll]" : "anon_inode:[io_uring]"

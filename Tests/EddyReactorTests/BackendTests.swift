@@ -1,4 +1,5 @@
 import CEddySystem
+import EddyTestSupport
 import Testing
 
 @testable import EddyReactor
@@ -10,10 +11,7 @@ import Testing
 #endif
 
 /// Whether this kernel lets the process set up an io_uring.
-private let kernelOffersIoUring: Bool = (try? Selector(backend: .ioUring)) != nil
-
-/// The backends a selector test runs on: epoll always, io_uring where the kernel offers it.
-private let backends: [EventLoopBackend] = kernelOffersIoUring ? [.epoll, .ioUring] : [.epoll]
+private let kernelOffersIoUring = offeredBackends.contains(.ioUring)
 
 /// A set-up that refuses as the kernel does when `kernel.io_uring_disabled` is set.
 private let refusing = RingSetUp { _, _, _ in -EPERM }
@@ -46,7 +44,7 @@ private let refusing = RingSetUp { _, _, _ in -EPERM }
     #expect(EventLoopBackend(rawValue: "uring") == nil)
   }
 
-  @Test(arguments: backends)
+  @Test(arguments: offeredBackends)
   func aDescriptorLeftReadableIsReportedTurnAfterTurn(_ backend: EventLoopBackend) throws {
     try withPipe { readEnd, writeEnd in
       let selector = try Selector(backend: backend)
@@ -63,7 +61,7 @@ private let refusing = RingSetUp { _, _, _ in -EPERM }
     }
   }
 
-  @Test(arguments: backends)
+  @Test(arguments: offeredBackends)
   func interestChangesTakeEffectOnTheNextWait(_ backend: EventLoopBackend) throws {
     try withPipe { readEnd, writeEnd in
       let selector = try Selector(backend: backend)
@@ -85,7 +83,7 @@ private let refusing = RingSetUp { _, _, _ in -EPERM }
     }
   }
 
-  @Test(arguments: backends)
+  @Test(arguments: offeredBackends)
   func aRemovedDescriptorIsNeverReportedAgain(_ backend: EventLoopBackend) throws {
     try withPipe { readEnd, writeEnd in
       let selector = try Selector(backend: backend)
@@ -103,7 +101,7 @@ private let refusing = RingSetUp { _, _, _ in -EPERM }
     }
   }
 
-  @Test(arguments: backends)
+  @Test(arguments: offeredBackends)
   func aHungUpDescriptorIsReportedFailed(_ backend: EventLoopBackend) throws {
     try withPipe(closingReadEnd: false) { readEnd, writeEnd in
       let selector = try Selector(backend: backend)
