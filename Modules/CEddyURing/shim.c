@@ -6,6 +6,7 @@
 
 #ifdef __linux__
 #include <liburing.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 
 struct eddy_ring {
@@ -21,9 +22,18 @@ struct eddy_ring {
   unsigned buffer_size;
 };
 
-int eddy_ring_create(unsigned entries, unsigned completion_entries, eddy_ring **out) {
-  eddy_ring *ring = calloc(1, sizeof(*ring));
-  if (ring == NULL) return -ENOMEM;
+/// What a set-up thread is asked and answers.
+struct ring_set_up {
+  unsigned entries;
+  unsigned completion_entries;
+  eddy_ring *ring;
+  int result;
+};
+
+/// Sets up `set_up->ring`, trying the cheapest completion mode first.
+static void *set_up_ring(void *argument) {
+  struct ring_set_up *set_up = argument;
+  eddy_ring *ring = set_up->ring;
   // The kernel's completions cost least when they wait for the loop's own io_uring_enter
   // (Linux 6.1); before that, when they wait for its next system call (5.19); else plain.
   static const unsigned flag_sets[] = {
@@ -35,17 +45,37 @@ int eddy_ring_create(unsigned entries, unsigned completion_entries, eddy_ring **
   for (unsigned index = 0; index < sizeof(flag_sets) / sizeof(flag_sets[0]); index++) {
     struct io_uring_params params = {0};
     params.flags = IORING_SETUP_CQSIZE | flag_sets[index];
-    params.cq_entries = completion_entries;
-    result = io_uring_queue_init_params(entries, &ring->ring, &params);
+    params.cq_entries = set_up->completion_entries;
+    result = io_uring_queue_init_params(set_up->entries, &ring->ring, &params);
     if (result != -EINVAL) {
       ring->deferred = (flag_sets[index] & IORING_SETUP_DEFER_TASKRUN) != 0;
       ring->enabled = !ring->deferred;
       break;
     }
   }
-  if (result < 0) {
+  set_up->result = result;
+  return NULL;
+}
+
+int eddy_ring_create(unsigned entries, unsigned completion_entries, eddy_ring **out) {
+  eddy_ring *ring = calloc(1, sizeof(*ring));
+  if (ring == NULL) return -ENOMEM;
+  // The kernel ties a ring to the thread that sets it up, and when the ring is torn down it
+  // interrupts that thread (task work with TWA_SIGNAL) to untie it: a blocking recv with a
+  // timeout there returns EINTR. A thread that has ended by then is untied already, so the
+  // ring is set up on one that ends at once; only the loop's own thread, which enters the
+  // ring, is tied to it.
+  struct ring_set_up set_up = {.entries = entries, .completion_entries = completion_entries, .ring = ring};
+  pthread_t thread;
+  int created = pthread_create(&thread, NULL, set_up_ring, &set_up);
+  if (created != 0) {
     free(ring);
-    return result;
+    return -created;
+  }
+  pthread_join(thread, NULL);
+  if (set_up.result < 0) {
+    free(ring);
+    return set_up.result;
   }
   *out = ring;
   return 0;

@@ -113,6 +113,37 @@ private let refusing = RingSetUp { _, _, _ in -EPERM }
       #expect(found.map(\.token) == [5] && found.allSatisfy(\.failed))
     }
   }
+
+  /// The kernel interrupts every thread tied to a ring when the ring is torn down; the thread
+  /// that created the loop must not be one of them, or its blocking calls fail with EINTR. It
+  /// runs on a fresh thread, which no other test's ring has been entered from.
+  @Test(.enabled(if: kernelOffersIoUring))
+  func tearingDownARingDoesNotInterruptTheThreadThatCreatedIt() throws {
+    let outcomes = Recorder<String>()
+    onFreshThread {
+      var fds: [Int32] = [-1, -1]
+      guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
+        return outcomes.append("socketpair failed")
+      }
+      defer { for fd in fds { close(fd) } }
+      var timeout = timeval(tv_sec: 1, tv_usec: 0)
+      setsockopt(fds[0], SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+      guard let group = try? EventLoopGroup(loops: 1, name: "teardown", backend: .ioUring) else {
+        return outcomes.append("no io_uring group")
+      }
+      // The loop's thread enters the ring at once; the group is torn down while this thread
+      // blocks in a receive nothing will ever satisfy.
+      EventLoopGroup.detach {
+        usleep(100_000)
+        group.shutdown()
+      }
+      var byte: UInt8 = 0
+      let received = recv(fds[0], &byte, 1, 0)
+      let failure = errno
+      outcomes.append(received == -1 ? String(cString: strerror(failure)) : "received \(received)")
+    }
+    #expect(outcomes.values == [String(cString: strerror(EAGAIN))])
+  }
 }
 
 /// Runs `body` with a fresh pipe, closing both ends after it (the read end only when asked).
@@ -137,4 +168,22 @@ private func wait(_ selector: Selector, timeout: UInt64 = 1_000_000_000) throws 
 /// The tokens one wait finds ready.
 private func readyTokens(_ selector: Selector, timeout: UInt64 = 1_000_000_000) throws -> [UInt64] {
   try wait(selector, timeout: timeout).map(\.token)
+}
+
+/// Runs `body` on a new thread and waits for it to end.
+private func onFreshThread(_ body: @escaping @Sendable () -> Void) {
+  let box = Unmanaged.passRetained(ThreadBody(body))
+  var thread = pthread_t()
+  let status = pthread_create(
+    &thread, nil,
+    { argument in
+      Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue().run()
+      return nil
+    }, box.toOpaque())
+  guard status == 0 else {
+    box.release()
+    Issue.record("pthread_create failed: \(status)")
+    return
+  }
+  pthread_join(thread, nil)
 }
