@@ -120,7 +120,7 @@ private let refusing = RingSetUp { _, _, _ in -EPERM }
   @Test(.enabled(if: kernelOffersIoUring))
   func tearingDownARingDoesNotInterruptTheThreadThatCreatedIt() throws {
     let outcomes = Recorder<String>()
-    onFreshThread {
+    let thread = try EventLoopGroup.startThread {
       var fds: [Int32] = [-1, -1]
       guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
         return outcomes.append("socketpair failed")
@@ -142,6 +142,7 @@ private let refusing = RingSetUp { _, _, _ in -EPERM }
       let failure = errno
       outcomes.append(received == -1 ? String(cString: strerror(failure)) : "received \(received)")
     }
+    pthread_join(thread, nil)
     #expect(outcomes.values == [String(cString: strerror(EAGAIN))])
   }
 }
@@ -168,22 +169,4 @@ private func wait(_ selector: Selector, timeout: UInt64 = 1_000_000_000) throws 
 /// The tokens one wait finds ready.
 private func readyTokens(_ selector: Selector, timeout: UInt64 = 1_000_000_000) throws -> [UInt64] {
   try wait(selector, timeout: timeout).map(\.token)
-}
-
-/// Runs `body` on a new thread and waits for it to end.
-private func onFreshThread(_ body: @escaping @Sendable () -> Void) {
-  let box = Unmanaged.passRetained(ThreadBody(body))
-  var thread = pthread_t()
-  let status = pthread_create(
-    &thread, nil,
-    { argument in
-      Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue().run()
-      return nil
-    }, box.toOpaque())
-  guard status == 0 else {
-    box.release()
-    Issue.record("pthread_create failed: \(status)")
-    return
-  }
-  pthread_join(thread, nil)
 }

@@ -64,17 +64,20 @@ public final class EventLoopGroup: Sendable {
   deinit { shutdown() }
 
   private static func startThread(for loop: EventLoop) throws(SystemError) -> pthread_t {
-    let box = Unmanaged.passRetained(
-      ThreadBody {
-        eddy_set_thread_name(loop.name)
-        loop.run()
-      })
+    try startThread {
+      eddy_set_thread_name(loop.name)
+      loop.run()
+    }
+  }
+
+  /// Starts a new thread running `body`; the caller joins or detaches it.
+  package static func startThread(_ body: @escaping @Sendable () -> Void) throws(SystemError) -> pthread_t {
+    let box = Unmanaged.passRetained(ThreadBody(body))
     var thread = pthread_t()
     let status = pthread_create(
       &thread, nil,
       { argument in
-        let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
-        body.run()
+        Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue().run()
         return nil
       }, box.toOpaque())
     guard status == 0 else {
@@ -84,20 +87,11 @@ public final class EventLoopGroup: Sendable {
     return thread
   }
 
-  /// Runs `body` on a new detached thread.
+  /// Runs `body` on a new detached thread (on the calling one when no thread can be started).
   package static func detach(_ body: @escaping @Sendable () -> Void) {
-    let box = Unmanaged.passRetained(ThreadBody(body))
-    var thread = pthread_t()
-    let status = pthread_create(
-      &thread, nil,
-      { argument in
-        Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue().run()
-        return nil
-      }, box.toOpaque())
-    if status == 0 {
-      pthread_detach(thread)
-    } else {
-      box.release()
+    do {
+      pthread_detach(try startThread(body))
+    } catch {
       body()
     }
   }
