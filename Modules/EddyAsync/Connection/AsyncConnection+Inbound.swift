@@ -25,6 +25,12 @@ extension AsyncConnection {
       ///   `CancellationError` when the task is cancelled while waiting, which aborts the
       ///   connection.
       public mutating func next() async throws -> ByteBuffer? {
+        try await next(isolation: nil)
+      }
+
+      /// The next element, taken on the caller's executor (`for try await` calls this one):
+      /// as ``next()``, without a hop to the global executor and back for each element.
+      public mutating func next(isolation actor: isolated (any Actor)?) async throws -> ByteBuffer? {
         try await connection.buffers.receive(for: connection)
       }
     }

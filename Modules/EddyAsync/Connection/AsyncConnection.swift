@@ -50,11 +50,12 @@ public final class AsyncConnection: Sendable, LoopRequests {
   /// write buffer over the high-water mark) or too many bytes wait for the loop, and returns
   /// once `data` is in the transport. Returning means the transport has taken the bytes (or
   /// will, in order), not that the peer has read them. Cancelling a suspended write aborts the
-  /// connection, since the stream cannot go on with a hole in it.
+  /// connection, since the stream cannot go on with a hole in it. It runs on the caller's
+  /// executor (it queues the bytes for the loop and may wait), so a write costs no hop.
   ///
   /// - Throws: ``AsyncConnectionError`` after ``close()`` or ``writeEOF()``, the error that
   ///   ended the connection, or `CancellationError`.
-  public func write(_ data: ByteBuffer) async throws {
+  nonisolated(nonsending) public func write(_ data: ByteBuffer) async throws {
     try await buffers.send(data, for: self)
   }
 

@@ -43,11 +43,12 @@ public final class AsyncDatagramEndpoint: Sendable, LoopRequests {
   ///
   /// Returns at once while the transport keeps up; suspends while its send queue is over the
   /// high-water mark, and returns once the datagram is handed to it. Cancelling a suspended
-  /// send aborts the endpoint.
+  /// send aborts the endpoint. It runs on the caller's executor, so a send costs no hop.
   ///
   /// - Throws: ``AsyncConnectionError/closed`` after ``close()``, the error that ended the
   ///   endpoint, or `CancellationError`.
-  public func send(_ data: ByteBuffer, to address: SocketAddress? = nil) async throws {
+  nonisolated(nonsending) public func send(_ data: ByteBuffer, to address: SocketAddress? = nil) async throws
+  {
     try await buffers.send(OutgoingDatagram(data: data, destination: address), for: self)
   }
 
@@ -100,6 +101,12 @@ extension AsyncDatagramEndpoint {
       /// - Throws: an error reported in the datagrams' place, the error that ended the
       ///   endpoint, or `CancellationError`.
       public mutating func next() async throws -> Datagram? {
+        try await next(isolation: nil)
+      }
+
+      /// The next datagram, taken on the caller's executor (`for try await` calls this one):
+      /// as ``next()``, without a hop to the global executor and back for each datagram.
+      public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Datagram? {
         switch try await endpoint.buffers.receive(for: endpoint) {
         case .datagram(let datagram): datagram
         case .error(let error): throw error
