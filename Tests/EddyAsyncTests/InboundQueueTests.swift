@@ -134,14 +134,14 @@ import Testing
 
   @Test func aWaitingConsumerGetsTheNextElementDirectly() async throws {
     var queue = InboundQueue<ByteBuffer>(limits: .bytes(high: 4, low: 1))
-    let received = try await withCheckedThrowingContinuation { (waiter: InboundQueue<ByteBuffer>.Waiter) in
+    let received = try await withUnsafeThrowingContinuation { (waiter: InboundQueue<ByteBuffer>.Waiter) in
       #expect(isEmpty(queue.poll(orWait: waiter, cancelled: false)))
-      guard case .deliver(let handed) = queue.receive("direct") else {
+      guard case .deliver(let handed, let element) = queue.receive("direct") else {
         Issue.record("the element should go to the waiting consumer")
         waiter.resume(returning: nil)
         return
       }
-      handed.resume(returning: "direct")
+      handed.resume(returning: element)
     }
     #expect(received == "direct")
     // Handed over, not buffered: nothing counts towards the marks.
@@ -152,7 +152,7 @@ import Testing
 
   @Test func theEndWakesAWaitingConsumer() async throws {
     var queue = InboundQueue<ByteBuffer>(limits: .default)
-    let received = try await withCheckedThrowingContinuation { (waiter: InboundQueue<ByteBuffer>.Waiter) in
+    let received = try await withUnsafeThrowingContinuation { (waiter: InboundQueue<ByteBuffer>.Waiter) in
       _ = queue.poll(orWait: waiter, cancelled: false)
       guard let (woken, poll) = queue.finish(error: nil) else {
         Issue.record("the end should return the waiting consumer")
@@ -167,7 +167,7 @@ import Testing
   @Test func aCancelledConsumerIsNotKept() async {
     var queue = InboundQueue<ByteBuffer>(limits: .default)
     await #expect(throws: CancellationError.self) {
-      try await withCheckedThrowingContinuation { (waiter: InboundQueue<ByteBuffer>.Waiter) in
+      try await withUnsafeThrowingContinuation { (waiter: InboundQueue<ByteBuffer>.Waiter) in
         let poll = queue.poll(orWait: waiter, cancelled: true)
         InboundQueue.resume(waiter, with: poll)
       }
@@ -187,5 +187,24 @@ import Testing
     #expect(first == slice)
     #expect(first?.sharesStorage(with: large) == false)
     #expect(take(&queue)?.0.sharesStorage(with: small) == true)
+  }
+
+  @Test func aSmallSliceHandedToAWaitingConsumerIsCopiedOutToo() async throws {
+    var queue = InboundQueue<ByteBuffer>(limits: .default)
+    var large = ByteBuffer(capacity: 64 * 1024)
+    large.writeBytes([UInt8](repeating: 7, count: 64 * 1024))
+    let slice = large.getSlice(at: 100, length: 10)!
+    let received = try await withUnsafeThrowingContinuation { (waiter: InboundQueue<ByteBuffer>.Waiter) in
+      _ = queue.poll(orWait: waiter, cancelled: false)
+      guard case .deliver(let handed, let element) = queue.receive(slice) else {
+        Issue.record("the element should go to the waiting consumer")
+        waiter.resume(returning: nil)
+        return
+      }
+      handed.resume(returning: element)
+    }
+    // The loop's receive buffer is let go at once, so its next read can reuse it.
+    #expect(received == slice)
+    #expect(received?.sharesStorage(with: large) == false)
   }
 }

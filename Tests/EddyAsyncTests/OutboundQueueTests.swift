@@ -37,7 +37,7 @@ import Testing
 
   private func batch(_ queue: inout OutboundQueue<ByteBuffer>) -> OutboundQueue<ByteBuffer>.Batch {
     var batch = OutboundQueue<ByteBuffer>.Batch()
-    queue.takeBatch(into: &batch, transportBuffer: 0)
+    _ = queue.takeBatch(into: &batch, transportBuffer: 0)
     return batch
   }
 
@@ -52,9 +52,9 @@ import Testing
     let taken = batch(&queue)
     #expect(taken.elements == ["12345", "67890"])
     #expect(taken.command == nil)
-    // The loop drains until a batch comes back empty; then the next write asks again.
-    #expect(batch(&queue).isEmpty)
+    // A batch that took everything ended the drain: the next write asks again.
     #expect(drainAsked(queue.offer("again")) == true)
+    #expect(drainAsked(queue.offer("more")) == false)
   }
 
   @Test func aBatchEndsAtTheFirstCommandInWriteOrder() {
@@ -65,11 +65,27 @@ import Testing
     let first = batch(&queue)
     #expect(first.elements == ["a", "b"])
     #expect(first.command == .writeEOF)
-    #expect(queue.enqueue(.close) == false)
+    // The first batch took everything, so the close asks for a drain of its own.
+    #expect(queue.enqueue(.close) == true)
     let second = batch(&queue)
     #expect(second.elements.isEmpty)
     #expect(second.command == .close)
     #expect(batch(&queue).isEmpty)
+  }
+
+  @Test func aTakeStoppedByACommandSaysMoreWaitsAndTheDrainStaysAskedFor() {
+    var queue = OutboundQueue<ByteBuffer>(stagingLimit: 100)
+    #expect(drainAsked(queue.offer("a")) == true)
+    _ = queue.enqueue(.writeEOF)
+    _ = queue.enqueue(.close)
+    var taken = OutboundQueue<ByteBuffer>.Batch()
+    #expect(queue.takeBatch(into: &taken, transportBuffer: 0) == true)
+    #expect(taken.elements == ["a"] && taken.command == .writeEOF)
+    // The drain goes on, so a command queued now does not ask for another.
+    taken.removeAll()
+    #expect(taken.isEmpty && taken.elements.isEmpty && taken.waiters.isEmpty)
+    #expect(queue.takeBatch(into: &taken, transportBuffer: 0) == false)
+    #expect(taken.elements.isEmpty && taken.command == .close)
   }
 
   @Test func writesAfterWriteEOFOrCloseAreRefused() {
@@ -134,7 +150,7 @@ import Testing
     _ = queue.offer("full")
     let id = try #require(waitID(queue.offer("next")))
     var taken = OutboundQueue<ByteBuffer>.Batch()
-    try await withCheckedThrowingContinuation { (waiter: OutboundQueue<ByteBuffer>.Waiter) in
+    try await withUnsafeThrowingContinuation { (waiter: OutboundQueue<ByteBuffer>.Waiter) in
       guard case .waiting(let scheduleDrain) = queue.offer("next", id: id, waiter: waiter, cancelled: false)
       else {
         Issue.record("a writer over the staging limit should wait")
@@ -143,7 +159,7 @@ import Testing
       }
       #expect(!scheduleDrain)
       #expect(queue.statistics.writerSuspensions == 1)
-      queue.takeBatch(into: &taken, transportBuffer: 0)
+      _ = queue.takeBatch(into: &taken, transportBuffer: 0)
       for writer in taken.waiters { writer.resume() }
     }
     #expect(taken.elements == ["full", "next"])
@@ -155,7 +171,7 @@ import Testing
     _ = queue.offer("a")
     let id = waitID(queue.offer("bc")) ?? 0
     await #expect(throws: CancellationError.self) {
-      try await withCheckedThrowingContinuation { (waiter: OutboundQueue<ByteBuffer>.Waiter) in
+      try await withUnsafeThrowingContinuation { (waiter: OutboundQueue<ByteBuffer>.Waiter) in
         _ = queue.offer("bc", id: id, waiter: waiter, cancelled: false)
         #expect(queue.takeWaiter(id: id + 1) == nil)
         queue.takeWaiter(id: id)?.resume(throwing: CancellationError())
@@ -171,7 +187,7 @@ import Testing
     var queue = OutboundQueue<ByteBuffer>(stagingLimit: 1)
     _ = queue.offer("a")
     await #expect(throws: CancellationError.self) {
-      try await withCheckedThrowingContinuation { (waiter: OutboundQueue<ByteBuffer>.Waiter) in
+      try await withUnsafeThrowingContinuation { (waiter: OutboundQueue<ByteBuffer>.Waiter) in
         if let error = refusal(queue.offer("b", id: 1, waiter: waiter, cancelled: true)) {
           waiter.resume(throwing: error)
         } else {
@@ -188,12 +204,13 @@ import Testing
     let id = try #require(waitID(queue.offer("c")))
     _ = batch(&queue)
     var scheduled: Bool?
-    try await withCheckedThrowingContinuation { (waiter: OutboundQueue<ByteBuffer>.Waiter) in
+    try await withUnsafeThrowingContinuation { (waiter: OutboundQueue<ByteBuffer>.Waiter) in
       scheduled = drainAsked(queue.offer("c", id: id, waiter: waiter, cancelled: false))
       waiter.resume()
     }
     // The batch taken meanwhile made room: queued at once, and the caller resumes the writer.
-    #expect(scheduled == false)
+    // That batch took everything and so ended the drain: this write asks for the next one.
+    #expect(scheduled == true)
     let taken = batch(&queue)
     #expect(taken.elements == ["c"])
     #expect(taken.waiters.isEmpty)

@@ -39,8 +39,9 @@ protocol LoopRequests: Sendable {
 extension ConnectionBuffers {
   /// The next received element, waiting for one if needed; nil once the connection has ended
   /// normally. A cancelled task aborts the connection through `owner` and gets
-  /// `CancellationError`, even when elements are buffered.
-  func receive(for owner: some LoopRequests) async throws -> Received? {
+  /// `CancellationError`, even when elements are buffered. Runs on the caller's executor: it
+  /// only takes a lock and waits, so hopping to another executor would be pure cost.
+  nonisolated(nonsending) func receive(for owner: some LoopRequests) async throws -> Received? {
     if Task.isCancelled {
       owner.abort()
       throw CancellationError()
@@ -57,7 +58,7 @@ extension ConnectionBuffers {
       break
     }
     return try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Received?, any Error>) in
+      try await withUnsafeThrowingContinuation { (waiter: UnsafeContinuation<Received?, any Error>) in
         let poll = inbound.withLock { $0.poll(orWait: waiter, cancelled: Task.isCancelled) }
         switch poll {
         case .empty:
@@ -80,8 +81,8 @@ extension ConnectionBuffers {
 
   /// Queues `element` after everything queued before it: returns at once while the transport
   /// keeps up, else once the loop has handed `element` to the transport. Cancelling a waiting
-  /// task aborts the connection through `owner`.
-  func send(_ element: Sent, for owner: some LoopRequests) async throws {
+  /// task aborts the connection through `owner`. Runs on the caller's executor, as `receive`.
+  nonisolated(nonsending) func send(_ element: Sent, for owner: some LoopRequests) async throws {
     let id: UInt64
     switch outbound.withLock({ $0.offer(element) }) {
     case .queued(let scheduleDrain):
@@ -95,7 +96,7 @@ extension ConnectionBuffers {
       preconditionFailure("an offer without a waiter never waits")
     }
     try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
+      try await withUnsafeThrowingContinuation { (waiter: UnsafeContinuation<Void, any Error>) in
         let offer = outbound.withLock {
           $0.offer(element, id: id, waiter: waiter, cancelled: Task.isCancelled)
         }

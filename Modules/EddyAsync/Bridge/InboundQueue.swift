@@ -7,7 +7,9 @@ import DequeModule
 /// A transport that can pause reading is paused at the high mark. One that cannot (a datagram
 /// socket) has its elements dropped, and counted, while the buffer is at the high mark.
 struct InboundQueue<Element: InboundElement> {
-  typealias Waiter = CheckedContinuation<Element?, any Error>
+  /// The waiting consumer. Unchecked: the queue hands each waiter out exactly once (to resume
+  /// or to cancel) under its lock, and a checked continuation costs an allocation per wait.
+  typealias Waiter = UnsafeContinuation<Element?, any Error>
 
   /// What the consumer gets when it asks for the next element.
   enum Poll {
@@ -23,8 +25,8 @@ struct InboundQueue<Element: InboundElement> {
 
   /// What the loop must do with a received element.
   enum Arrival {
-    /// Hand the element to this waiting consumer.
-    case deliver(Waiter)
+    /// Hand this element (the received one, compacted) to this waiting consumer.
+    case deliver(Waiter, Element)
     /// The element is buffered; pause reading when set.
     case buffered(pauseReading: Bool)
     /// The buffer is full and reading cannot pause: the element is dropped.
@@ -51,19 +53,27 @@ struct InboundQueue<Element: InboundElement> {
     self.canPauseReading = canPauseReading
   }
 
+  /// The largest element copied out of its storage on its way straight to the consumer.
+  static var directCopyLimit: Int { 16 * 1024 }
+
   private var amount: Int { limits.unit == .bytes ? bytes : elements.count }
 
-  /// Records an element received by the loop.
-  mutating func receive(_ element: Element) -> Arrival {
+  /// Records an element received by the loop. An element that waits is compacted; one that
+  /// goes straight to the consumer is compacted when it is small (up to
+  /// ``directCopyLimit`` bytes), so that it does not keep the loop's receive buffer, which the
+  /// next read would otherwise have to replace. A larger one is handed over as it is: copying
+  /// it would cost more than the fresh buffer.
+  mutating func receive(_ received: Element) -> Arrival {
     if let waiter {
       self.waiter = nil
-      return .deliver(waiter)
+      return .deliver(waiter, received.byteCount <= Self.directCopyLimit ? received.compacted() : received)
     }
+    let element = received.compacted()
     if !canPauseReading && amount >= limits.high {
       statistics.droppedElements += 1
       return .dropped
     }
-    elements.append(element.compacted())
+    elements.append(element)
     // An empty frame weighs one byte, so that a flood of them pauses reading too.
     bytes += max(element.byteCount, 1)
     statistics.peakInboundBytes = max(statistics.peakInboundBytes, bytes)

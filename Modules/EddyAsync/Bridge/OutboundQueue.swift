@@ -10,7 +10,9 @@ import DequeModule
 /// the transport. The loop hands nothing over while the transport is paused (unless closing),
 /// so a producer can never outrun the peer.
 struct OutboundQueue<Element: QueueElement> {
-  typealias Waiter = CheckedContinuation<Void, any Error>
+  /// A waiting writer. Unchecked: the queue hands each waiter out exactly once (to resume or to
+  /// cancel) under its lock, and a checked continuation costs an allocation per wait.
+  typealias Waiter = UnsafeContinuation<Void, any Error>
 
   /// A request to perform after the bytes queued before it.
   enum Command: Equatable {
@@ -47,6 +49,13 @@ struct OutboundQueue<Element: QueueElement> {
     var command: Command?
 
     var isEmpty: Bool { elements.isEmpty && command == nil }
+
+    /// Empties the batch, keeping its arrays' storage; cheap when it is empty already.
+    mutating func removeAll() {
+      if !elements.isEmpty { elements.removeAll(keepingCapacity: true) }
+      if !waiters.isEmpty { waiters.removeAll(keepingCapacity: true) }
+      command = nil
+    }
   }
 
   let stagingLimit: Int
@@ -127,18 +136,18 @@ struct OutboundQueue<Element: QueueElement> {
     return true
   }
 
-  /// Moves the next batch into `batch` (emptied first): every queued write up to and including
-  /// the first command. Nothing while the transport is paused, unless a close is queued (then
-  /// everything goes to the transport, which flushes before closing). An empty batch ends the
-  /// drain. `transportBuffer` is the transport's write buffer size, recorded for diagnostics.
-  mutating func takeBatch(into batch: inout Batch, transportBuffer: Int) {
-    batch.elements.removeAll(keepingCapacity: true)
-    batch.waiters.removeAll(keepingCapacity: true)
-    batch.command = nil
+  /// Moves the next batch into `batch`, which must be empty: every queued write up to and
+  /// including the first command. Nothing while the transport is paused, unless a close is
+  /// queued (then everything goes to the transport, which flushes before closing). Returns true
+  /// when more waits behind the batch's command; otherwise the drain is over, and the next
+  /// offer schedules another. `transportBuffer` is the transport's write buffer size, recorded
+  /// for diagnostics.
+  mutating func takeBatch(into batch: inout Batch, transportBuffer: Int) -> Bool {
+    precondition(batch.isEmpty, "a batch is handed over before the next one is taken")
     statistics.peakTransportBuffer = max(statistics.peakTransportBuffer, transportBuffer)
     guard failure == nil, !transportPaused || closeQueued else {
       drainScheduled = false
-      return
+      return false
     }
     while let entry = entries.popFirst() {
       if let element = entry.element {
@@ -151,7 +160,8 @@ struct OutboundQueue<Element: QueueElement> {
         break
       }
     }
-    if batch.isEmpty { drainScheduled = false }
+    if entries.isEmpty { drainScheduled = false }
+    return !entries.isEmpty
   }
 
   /// The transport paused its writers.

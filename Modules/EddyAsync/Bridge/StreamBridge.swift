@@ -13,6 +13,8 @@ final class StreamBridge: MessageProtocol {
   var onConnectionMade: ((StreamBridge) -> Void)?
   private var batch = OutboundQueue<ByteBuffer>.Batch()
   private var isDraining = false
+  /// Set when a drain was asked for while one ran.
+  private var drainAgain = false
 
   init(loop: EventLoop, buffers: StreamBuffers) {
     self.loop = loop
@@ -41,8 +43,8 @@ final class StreamBridge: MessageProtocol {
 
   func dataReceived(_ data: ByteBuffer) {
     switch buffers.inbound.withLock({ $0.receive(data) }) {
-    case .deliver(let waiter):
-      waiter.resume(returning: data)
+    case .deliver(let waiter, let element):
+      waiter.resume(returning: element)
     case .buffered(let pauseReading):
       if pauseReading { transport?.pauseReading() }
     case .dropped:
@@ -81,17 +83,23 @@ final class StreamBridge: MessageProtocol {
   // MARK: Requests from the connection's tasks
 
   /// Hands queued writes and commands to the transport, in order, until the queue is empty or
-  /// the transport pauses.
+  /// the transport pauses. Each batch is emptied once written, so the bytes it held are let go
+  /// before the next read (a received chunk echoed back can then give its storage back).
   func drain() {
-    // A write below may call back into pauseWriting/resumeWriting; the outer drain goes on.
-    guard !isDraining else { return }
+    // A write below may call back into pauseWriting/resumeWriting, and a resume asks for
+    // another drain: the outer one goes on instead.
+    guard !isDraining else {
+      drainAgain = true
+      return
+    }
     isDraining = true
     defer { isDraining = false }
-    while true {
-      buffers.outbound.withLock {
+    var more = true
+    while more || drainAgain {
+      drainAgain = false
+      more = buffers.outbound.withLock {
         $0.takeBatch(into: &batch, transportBuffer: transport?.writeBufferSize ?? 0)
       }
-      if batch.isEmpty { return }
       if let transport {
         if batch.elements.count == 1 {
           transport.write(batch.elements[0])
@@ -105,6 +113,7 @@ final class StreamBridge: MessageProtocol {
         }
       }
       for waiter in batch.waiters { waiter.resume() }
+      batch.removeAll()
     }
   }
 

@@ -11,6 +11,8 @@ final class DatagramBridge: DatagramProtocol {
   private(set) var transport: (any DatagramTransport)?
   private var batch = OutboundQueue<OutgoingDatagram>.Batch()
   private var isDraining = false
+  /// Set when a drain was asked for while one ran.
+  private var drainAgain = false
 
   init(loop: EventLoop, configuration: AsyncDatagramConfiguration) {
     self.loop = loop
@@ -32,8 +34,8 @@ final class DatagramBridge: DatagramProtocol {
   }
 
   private func arrive(_ arrival: DatagramArrival) {
-    if case .deliver(let waiter) = buffers.inbound.withLock({ $0.receive(arrival) }) {
-      waiter.resume(returning: arrival)
+    if case .deliver(let waiter, let element) = buffers.inbound.withLock({ $0.receive(arrival) }) {
+      waiter.resume(returning: element)
     }
   }
 
@@ -51,21 +53,26 @@ final class DatagramBridge: DatagramProtocol {
   }
 
   /// Hands queued datagrams to the transport, in order, until the queue is empty or the
-  /// transport pauses.
+  /// transport pauses; as `StreamBridge.drain`, a drain asked for meanwhile continues this one.
   func drain() {
-    guard !isDraining else { return }
+    guard !isDraining else {
+      drainAgain = true
+      return
+    }
     isDraining = true
     defer { isDraining = false }
-    while true {
-      buffers.outbound.withLock {
+    var more = true
+    while more || drainAgain {
+      drainAgain = false
+      more = buffers.outbound.withLock {
         $0.takeBatch(into: &batch, transportBuffer: transport?.writeBufferSize ?? 0)
       }
-      if batch.isEmpty { return }
       if let transport {
         for datagram in batch.elements { transport.send(datagram.data, to: datagram.destination) }
         if batch.command == .close { transport.close() }
       }
       for waiter in batch.waiters { waiter.resume() }
+      batch.removeAll()
     }
   }
 
