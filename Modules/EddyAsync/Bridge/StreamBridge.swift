@@ -4,17 +4,14 @@ import EddyReactor
 /// The stream protocol behind an ``AsyncConnection``: it lives on the transport's loop, feeds
 /// received elements to the inbound queue, pauses and resumes reading as the consumer falls
 /// behind and catches up, and hands queued writes to the transport while it is not paused.
-final class StreamBridge: MessageProtocol {
+final class StreamBridge: MessageProtocol, OutboundDraining {
   let loop: EventLoop
   let buffers: StreamBuffers
   /// The transport (or the top codec layer), from `connectionMade` until `connectionLost`.
   private(set) var transport: (any StreamTransport)?
   /// Called once with the bridge when the connection is made.
   var onConnectionMade: ((StreamBridge) -> Void)?
-  private var batch = OutboundQueue<ByteBuffer>.Batch()
-  private var isDraining = false
-  /// Set when a drain was asked for while one ran.
-  private var drainAgain = false
+  var drainState = OutboundDrainState<ByteBuffer>()
 
   init(loop: EventLoop, buffers: StreamBuffers) {
     self.loop = loop
@@ -80,42 +77,27 @@ final class StreamBridge: MessageProtocol {
     if buffers.outbound.withLock({ $0.resume() }) { drain() }
   }
 
-  // MARK: Requests from the connection's tasks
+  // MARK: Draining
 
-  /// Hands queued writes and commands to the transport, in order, until the queue is empty or
-  /// the transport pauses. Each batch is emptied once written, so the bytes it held are let go
-  /// before the next read (a received chunk echoed back can then give its storage back).
-  func drain() {
-    // A write below may call back into pauseWriting/resumeWriting, and a resume asks for
-    // another drain: the outer one goes on instead.
-    guard !isDraining else {
-      drainAgain = true
-      return
+  /// The transport's write buffer size, 0 without a transport.
+  var transportWriteBufferSize: Int { transport?.writeBufferSize ?? 0 }
+
+  /// Writes the batch's bytes, gathered, then performs its command.
+  func hand(_ batch: OutboundQueue<ByteBuffer>.Batch) {
+    guard let transport else { return }
+    if batch.elements.count == 1 {
+      transport.write(batch.elements[0])
+    } else if !batch.elements.isEmpty {
+      transport.write(contentsOf: batch.elements)
     }
-    isDraining = true
-    defer { isDraining = false }
-    var more = true
-    while more || drainAgain {
-      drainAgain = false
-      more = buffers.outbound.withLock {
-        $0.takeBatch(into: &batch, transportBuffer: transport?.writeBufferSize ?? 0)
-      }
-      if let transport {
-        if batch.elements.count == 1 {
-          transport.write(batch.elements[0])
-        } else if !batch.elements.isEmpty {
-          transport.write(contentsOf: batch.elements)
-        }
-        switch batch.command {
-        case .writeEOF: transport.writeEOF()
-        case .close: transport.close()
-        case nil: break
-        }
-      }
-      for waiter in batch.waiters { waiter.resume() }
-      batch.removeAll()
+    switch batch.command {
+    case .writeEOF: transport.writeEOF()
+    case .close: transport.close()
+    case nil: break
     }
   }
+
+  // MARK: Requests from the connection's tasks
 
   /// Resumes reading if the consumer has caught up.
   func resumeReadingIfCaughtUp() {

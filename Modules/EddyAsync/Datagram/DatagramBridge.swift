@@ -4,15 +4,12 @@ import EddyReactor
 /// The datagram protocol behind an ``AsyncDatagramEndpoint``: it lives on the transport's loop,
 /// feeds received datagrams and reported errors to the inbound queue, and hands queued
 /// datagrams to the transport while it is not paused.
-final class DatagramBridge: DatagramProtocol {
+final class DatagramBridge: DatagramProtocol, OutboundDraining {
   let loop: EventLoop
   let buffers: DatagramBuffers
   /// The transport, from `connectionMade` until `connectionLost`.
   private(set) var transport: (any DatagramTransport)?
-  private var batch = OutboundQueue<OutgoingDatagram>.Batch()
-  private var isDraining = false
-  /// Set when a drain was asked for while one ran.
-  private var drainAgain = false
+  var drainState = OutboundDrainState<OutgoingDatagram>()
 
   init(loop: EventLoop, configuration: AsyncDatagramConfiguration) {
     self.loop = loop
@@ -52,28 +49,14 @@ final class DatagramBridge: DatagramProtocol {
     if buffers.outbound.withLock({ $0.resume() }) { drain() }
   }
 
-  /// Hands queued datagrams to the transport, in order, until the queue is empty or the
-  /// transport pauses; as `StreamBridge.drain`, a drain asked for meanwhile continues this one.
-  func drain() {
-    guard !isDraining else {
-      drainAgain = true
-      return
-    }
-    isDraining = true
-    defer { isDraining = false }
-    var more = true
-    while more || drainAgain {
-      drainAgain = false
-      more = buffers.outbound.withLock {
-        $0.takeBatch(into: &batch, transportBuffer: transport?.writeBufferSize ?? 0)
-      }
-      if let transport {
-        for datagram in batch.elements { transport.send(datagram.data, to: datagram.destination) }
-        if batch.command == .close { transport.close() }
-      }
-      for waiter in batch.waiters { waiter.resume() }
-      batch.removeAll()
-    }
+  /// The transport's write buffer size, 0 without a transport.
+  var transportWriteBufferSize: Int { transport?.writeBufferSize ?? 0 }
+
+  /// Sends the batch's datagrams, in order, then performs its close.
+  func hand(_ batch: OutboundQueue<OutgoingDatagram>.Batch) {
+    guard let transport else { return }
+    for datagram in batch.elements { transport.send(datagram.data, to: datagram.destination) }
+    if batch.command == .close { transport.close() }
   }
 
   /// Closes the transport at once, dropping what it buffered.
