@@ -68,11 +68,11 @@ struct InboundQueue<Element: InboundElement> {
       self.waiter = nil
       return .deliver(waiter, received.byteCount <= Self.directCopyLimit ? received.compacted() : received)
     }
-    let element = received.compacted()
     if !canPauseReading && amount >= limits.high {
       statistics.droppedElements += 1
       return .dropped
     }
+    let element = received.compacted()
     elements.append(element)
     // An empty frame weighs one byte, so that a flood of them pauses reading too.
     bytes += max(element.byteCount, 1)
