@@ -7,6 +7,7 @@
 #ifdef __linux__
 #include <liburing.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 struct eddy_ring {
@@ -163,6 +164,14 @@ int eddy_ring_receive(eddy_ring *ring, int fd, uint64_t user_data) {
   return 0;
 }
 
+int eddy_ring_accept(eddy_ring *ring, int fd, uint64_t user_data) {
+  struct io_uring_sqe *sqe = free_slot(ring);
+  if (sqe == NULL) return -errno;
+  io_uring_prep_multishot_accept(sqe, fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  io_uring_sqe_set_data64(sqe, user_data);
+  return 0;
+}
+
 int eddy_ring_cancel(eddy_ring *ring, uint64_t target, uint64_t user_data) {
   struct io_uring_sqe *sqe = free_slot(ring);
   if (sqe == NULL) return -errno;
@@ -246,6 +255,12 @@ void eddy_ring_recycle_buffers(eddy_ring *ring, const uint16_t *ids, unsigned co
   (void)count;
 }
 int eddy_ring_receive(eddy_ring *ring, int fd, uint64_t user_data) {
+  (void)ring;
+  (void)fd;
+  (void)user_data;
+  return -ENOSYS;
+}
+int eddy_ring_accept(eddy_ring *ring, int fd, uint64_t user_data) {
   (void)ring;
   (void)fd;
   (void)user_data;

@@ -1,5 +1,6 @@
 // Eddy's window onto Linux io_uring through liburing. The ring stays opaque to Swift: the loop
-// queues poll requests, submits them and waits in one call, then reaps completions in a batch.
+// queues polls, receives and accepts, submits them and waits in one call, then reaps completions
+// in a batch.
 // Elsewhere every function fails with -ENOSYS.
 #ifndef C_EDDY_URING_H
 #define C_EDDY_URING_H
@@ -48,7 +49,12 @@ void eddy_ring_recycle_buffers(eddy_ring *ring, const uint16_t *ids, unsigned co
 /// or -errno.
 int eddy_ring_receive(eddy_ring *ring, int fd, uint64_t user_data);
 
-/// Queues the cancellation of the request tagged `target` (a poll or a receive); the
+/// Queues a multishot accept on the listening socket `fd`, tagged `user_data`: it completes once
+/// per connection accepted, with the new descriptor (non-blocking, close-on-exec) as the result
+/// (with EDDY_COMPLETION_MORE while it goes on). Returns 0 or -errno.
+int eddy_ring_accept(eddy_ring *ring, int fd, uint64_t user_data);
+
+/// Queues the cancellation of the request tagged `target` (a poll, a receive or an accept); the
 /// cancellation's own completion is tagged `user_data`. Returns 0 or -errno.
 int eddy_ring_cancel(eddy_ring *ring, uint64_t target, uint64_t user_data);
 

@@ -9,8 +9,13 @@ package protocol Selectable: AnyObject {
   /// Bytes the kernel received for the descriptor (``Interest/receive``), valid during the call
   /// only. They keep coming for a while after the interest was dropped: none is lost.
   func selectorReceived(_ bytes: UnsafeRawBufferPointer)
-  /// The descriptor's receive ended: end of stream (`errno` 0) or a failure.
+  /// The descriptor's receive ended: end of stream (`errno` 0) or a failure; for a listener
+  /// with ``Interest/accept``, an accept failed with `errno`.
   func selectorReceiveEnded(errno: Int32)
+  /// The kernel accepted a connection on the listening descriptor (``Interest/accept``): the
+  /// handler owns `fd` from here on. They keep coming for a while after the interest was
+  /// dropped: none is lost.
+  func selectorAccepted(_ fd: Int32)
 }
 
 extension Selectable {
@@ -18,6 +23,8 @@ extension Selectable {
   package func selectorReceived(_ bytes: UnsafeRawBufferPointer) {}
   /// Nothing: only sockets that ask for ``Interest/receive`` are called.
   package func selectorReceiveEnded(errno: Int32) {}
+  /// Closes `fd`: only listeners that ask for ``Interest/accept`` are called.
+  package func selectorAccepted(_ fd: Int32) { _ = systemClose(fd) }
 }
 
 /// What the loop knows of one descriptor, stored at the descriptor's index.
@@ -83,13 +90,17 @@ extension EventLoop {
   func dispatch(_ readiness: Readiness) {
     let fd = Int(truncatingIfNeeded: readiness.token & 0xFFFF_FFFF)
     let generation = UInt32(truncatingIfNeeded: readiness.token >> 32)
-    guard fd < registrations.count else { return }
-    var registration = registrations[fd]
-    guard let handler = registration.handler, registration.generation == generation else { return }
+    var registration = fd < registrations.count ? registrations[fd] : Registration()
+    guard let handler = registration.handler, registration.generation == generation else {
+      // A connection accepted for a listener that has gone is nobody's to keep.
+      if case .accepted(let accepted) = readiness.received { _ = systemClose(accepted) }
+      return
+    }
     if let received = readiness.received {
       switch received {
       case .bytes(let bytes): handler.selectorReceived(bytes)
       case .ended(let errno): handler.selectorReceiveEnded(errno: errno)
+      case .accepted(let accepted): handler.selectorAccepted(accepted)
       }
       return
     }

@@ -23,6 +23,11 @@ import CEddyURing
 /// dispatched. Dropping the interest cancels the receive; chunks the kernel completed before
 /// the cancellation still arrive, and are dispatched in order.
 ///
+/// **Accepts.** A listening socket with ``Interest/accept`` has one multishot accept in flight:
+/// each completion is a connection the kernel accepted, with its new descriptor, and no
+/// `accept` call is made. An accept that fails ends; while the interest stays it is armed
+/// again at the next wait. A descriptor accepted for a registration that has gone is closed.
+///
 /// Interest changes cost no system call of their own: they become requests queued for the
 /// next `io_uring_enter`, which also waits. Only removing a descriptor submits at once, so the
 /// kernel drops its hold on the file before the caller closes it.
@@ -37,20 +42,25 @@ final class PollRing {
     var armed: Interest = []
     /// The tag of the poll in flight, so a completion of a cancelled one is told apart.
     var sequence: UInt32 = 0
-    /// A receive is in flight.
-    var receiving = false
-    /// The tag of the receive in flight (or the last one).
-    var receiveSequence: UInt32 = 0
-    /// Receives tagged from this one on belong to the current registration.
-    var firstReceiveSequence: UInt32 = 0
+    /// A multishot request (a receive or an accept) is in flight.
+    var multishot = false
+    /// The tag of the multishot request in flight (or the last one), its kind bits included.
+    var multishotTag: UInt64 = 0
+    /// Receives and accepts tagged from this sequence on belong to the current registration.
+    var firstMultishotSequence: UInt32 = 0
     /// In ``PollRing/toArm`` already.
     var queued = false
   }
 
   /// The tag of a cancellation's own completion, which carries nothing.
   private static let cancellationTag = UInt64.max
-  /// Marks a receive's tag (the descriptor's bits hold no more than 31).
-  private static let receiveBit: UInt64 = 1 << 31
+  /// Marks a multishot request's tag (the descriptor's bits hold no more than 30).
+  private static let multishotBit: UInt64 = 1 << 31
+  /// Marks an accept's tag beside ``multishotBit``: its result is a descriptor to close when
+  /// nobody takes it.
+  private static let acceptBit: UInt64 = 1 << 30
+  /// The interests a multishot request serves.
+  private static let multishotInterest: Interest = [.receive, .accept]
   /// Provided receive buffers per loop, and the size of each: 1 MiB in all, few enough that the
   /// buffers the kernel cycles through stay in the cache (256 of them measured slower on
   /// 1 KiB echo), enough that a turn's receives seldom run out (a receive that does is armed
@@ -90,13 +100,18 @@ final class PollRing {
     self.buffers = buffersResult == 0 ? base : nil
   }
 
-  /// True when sockets can ask for ``Interest/receive``.
+  /// True when sockets can ask for ``Interest/receive`` and listeners for ``Interest/accept``
+  /// (both came with Linux 5.19).
   var completesReceives: Bool { buffers != nil }
 
-  /// Cancels every request and releases the ring and its buffers. Idempotent.
+  /// Cancels every request and releases the ring and its buffers, closing the descriptors of
+  /// accepts the kernel completed that no wait reaped. Idempotent.
   func close() {
     guard !isClosed else { return }
     isClosed = true
+    while case let reaped = Int(eddy_ring_reap(ring, completions, UInt32(capacity))), reaped > 0 {
+      for index in 0..<reaped where isAccept(completions[index]) { closeAccepted(completions[index]) }
+    }
     eddy_ring_destroy(ring)
   }
 
@@ -112,29 +127,29 @@ final class PollRing {
     throws(SystemError)
   {
     guard old != new else { return }
-    assert(!new.contains(.receive) || completesReceives, "receives asked of a ring without buffers")
+    assert(
+      new.intersection(Self.multishotInterest).isEmpty || completesReceives,
+      "receives or accepts asked of a ring without buffers")
     let index = Int(descriptor)
     if index >= slots.count {
       slots.append(contentsOf: repeatElement(Slot(), count: index + 1 - slots.count))
     }
     var slot = slots[index]
-    if old.isEmpty { slot.firstReceiveSequence = nextSequence &+ 1 }
+    if old.isEmpty { slot.firstMultishotSequence = nextSequence &+ 1 }
     slot.token = token
     slot.interest = new
     var cancelled = false
-    let polled = new.subtracting(.receive)
+    let polled = new.subtracting(Self.multishotInterest)
     if !slot.armed.isEmpty && slot.armed != polled {
       try check(
         eddy_ring_cancel(ring, Self.tag(descriptor, slot.sequence), Self.cancellationTag), "io_uring cancel")
       slot.armed = []
       cancelled = true
     }
-    if slot.receiving && !new.contains(.receive) {
-      try check(
-        eddy_ring_cancel(
-          ring, Self.tag(descriptor, slot.receiveSequence) | Self.receiveBit, Self.cancellationTag),
-        "io_uring cancel")
-      slot.receiving = false
+    if slot.multishot && new.intersection(Self.multishotInterest) != old.intersection(Self.multishotInterest)
+    {
+      try check(eddy_ring_cancel(ring, slot.multishotTag, Self.cancellationTag), "io_uring cancel")
+      slot.multishot = false
       cancelled = true
     }
     if cancelled && new.isEmpty { try check(eddy_ring_submit(ring), "io_uring_enter") }
@@ -161,11 +176,11 @@ final class PollRing {
     for index in 0..<reaped {
       let completion = completions[index]
       guard completion.user_data != Self.cancellationTag else { continue }
-      let descriptor = Int(truncatingIfNeeded: completion.user_data & (Self.receiveBit - 1))
+      let descriptor = Int(truncatingIfNeeded: completion.user_data & (Self.acceptBit - 1))
       let sequence = UInt32(truncatingIfNeeded: completion.user_data >> 32)
       let event =
-        completion.user_data & Self.receiveBit != 0
-        ? received(completion, descriptor: descriptor, sequence: sequence)
+        completion.user_data & Self.multishotBit != 0
+        ? completed(completion, descriptor: descriptor, sequence: sequence)
         : polled(completion, descriptor: descriptor, sequence: sequence)
       if let event {
         found[count] = event
@@ -197,27 +212,36 @@ final class PollRing {
       failed: result < 0 || mask & UInt32(POLLERR | POLLHUP) != 0)
   }
 
-  /// A receive's completion: the bytes (also those of a receive cancelled after the kernel
-  /// completed it), or its end; nil when it belongs to an earlier registration, when it was
-  /// cancelled, or when it ran out of buffers (it is armed again).
-  private func received(_ completion: eddy_completion, descriptor: Int, sequence: UInt32) -> Readiness? {
-    guard descriptor < slots.count else {
-      recycle(completion)
+  /// A receive's or an accept's completion: the bytes (also those of a receive cancelled after
+  /// the kernel completed it), the accepted descriptor, or the end; nil when it belongs to an
+  /// earlier registration, when it was cancelled, or when it ran out of buffers (it is armed
+  /// again).
+  private func completed(_ completion: eddy_completion, descriptor: Int, sequence: UInt32) -> Readiness? {
+    guard descriptor < slots.count, sequence &- slots[descriptor].firstMultishotSequence < (1 << 31) else {
+      discard(completion)
       return nil
     }
     var slot = slots[descriptor]
-    guard sequence &- slot.firstReceiveSequence < (1 << 31) else {
-      recycle(completion)
-      return nil
-    }
-    let current = slot.receiving && slot.receiveSequence == sequence
+    let current = slot.multishot && slot.multishotTag == completion.user_data
     let goesOn = completion.flags & EDDY_COMPLETION_MORE != 0
     if current && !goesOn {
-      slot.receiving = false
+      slot.multishot = false
       queueIfNeeded(&slot, descriptor)
       slots[descriptor] = slot
     }
     let result = completion.result
+    if isAccept(completion) {
+      if result >= 0 {
+        return Readiness(
+          token: slot.token, readable: false, writable: false, failed: false, received: .accepted(result))
+      }
+      // A failed accept is armed again while the interest stays; the listener hears of the
+      // failures that are not a race with the peer or the loop.
+      guard current, result != -ECANCELED, result != -EINTR, result != -EAGAIN, result != -ECONNABORTED
+      else { return nil }
+      return Readiness(
+        token: slot.token, readable: false, writable: false, failed: false, received: .ended(errno: -result))
+    }
     if result > 0, completion.flags & EDDY_COMPLETION_BUFFER != 0, let buffers {
       let id = UInt16(truncatingIfNeeded: completion.flags >> 16)
       used[usedCount] = id
@@ -233,22 +257,33 @@ final class PollRing {
       return nil
     }
     // A receive that ended on end of stream or an error is not armed again.
-    if !slots[descriptor].receiving { slots[descriptor].interest.remove(.receive) }
+    if !slots[descriptor].multishot { slots[descriptor].interest.remove(.receive) }
     return Readiness(
       token: slot.token, readable: false, writable: false, failed: false, received: .ended(errno: -result))
   }
 
-  /// Gives back the buffer of a completion nobody will see.
-  private func recycle(_ completion: eddy_completion) {
+  /// Gives back the buffer of a completion nobody will see, or closes the descriptor it accepted.
+  private func discard(_ completion: eddy_completion) {
+    guard !isAccept(completion) else { return closeAccepted(completion) }
     guard completion.flags & EDDY_COMPLETION_BUFFER != 0 else { return }
     used[usedCount] = UInt16(truncatingIfNeeded: completion.flags >> 16)
     usedCount += 1
   }
 
+  /// True for the completion of an accept (not of the cancellation of one).
+  private func isAccept(_ completion: eddy_completion) -> Bool {
+    completion.user_data & Self.acceptBit != 0 && completion.user_data != Self.cancellationTag
+  }
+
+  /// Closes the descriptor an accept's completion brought, if it brought one.
+  private func closeAccepted(_ completion: eddy_completion) {
+    if completion.result >= 0 { _ = systemClose(completion.result) }
+  }
+
   /// True when the slot's interest wants a poll or a receive it has not got.
   private func needsArming(_ slot: Slot) -> Bool {
-    (slot.armed.isEmpty && !slot.interest.subtracting(.receive).isEmpty)
-      || (!slot.receiving && slot.interest.contains(.receive))
+    (slot.armed.isEmpty && !slot.interest.subtracting(Self.multishotInterest).isEmpty)
+      || (!slot.multishot && !slot.interest.intersection(Self.multishotInterest).isEmpty)
   }
 
   private func queueIfNeeded(_ slot: inout Slot, _ descriptor: Int) {
@@ -265,7 +300,7 @@ final class PollRing {
     for descriptor in toArm {
       let index = Int(descriptor)
       var slot = slots[index]
-      let polled = slot.interest.subtracting(.receive)
+      let polled = slot.interest.subtracting(Self.multishotInterest)
       if slot.armed.isEmpty && !polled.isEmpty {
         let sequence = nextSequence &+ 1
         let mask =
@@ -276,14 +311,16 @@ final class PollRing {
         slot.sequence = sequence
         slot.armed = polled
       }
-      if !slot.receiving && slot.interest.contains(.receive) {
+      if !slot.multishot && !slot.interest.intersection(Self.multishotInterest).isEmpty {
         let sequence = nextSequence &+ 1
+        let accepts = slot.interest.contains(.accept)
+        let tag = Self.tag(descriptor, sequence) | Self.multishotBit | (accepts ? Self.acceptBit : 0)
         try check(
-          eddy_ring_receive(ring, descriptor, Self.tag(descriptor, sequence) | Self.receiveBit),
-          "io_uring receive")
+          accepts ? eddy_ring_accept(ring, descriptor, tag) : eddy_ring_receive(ring, descriptor, tag),
+          accepts ? "io_uring accept" : "io_uring receive")
         nextSequence = sequence
-        slot.receiveSequence = sequence
-        slot.receiving = true
+        slot.multishotTag = tag
+        slot.multishot = true
       }
       slot.queued = false
       slots[index] = slot

@@ -13,6 +13,10 @@ import EddyReactor
 /// One listening socket on the server's accept loop. When the process runs out of descriptors
 /// it stops accepting for a moment instead of spinning on a readiness it cannot serve, and says
 /// so to the server's log and observer.
+///
+/// On a loop that completes operations (io_uring) the kernel accepts: one multishot accept
+/// hands over each new connection's descriptor, with no `accept` call; elsewhere the listener
+/// accepts on read readiness.
 final class Listener: Selectable {
   let fd: Int32
   let address: SocketAddress
@@ -28,6 +32,9 @@ final class Listener: Selectable {
   private var isClosed = false
   /// The socket file this listener bound, removed at close only if it is still that file.
   private let socketFile: BoundSocketFile?
+  /// How connections arrive: ``Interest/accept`` where the loop's kernel accepts, else read
+  /// readiness.
+  private let accepting: Interest
 
   /// Creates, binds and starts listening on a socket for `address`.
   init(address: SocketAddress, options: ServerOptions, loop: EventLoop) throws(SystemError) {
@@ -51,12 +58,13 @@ final class Listener: Selectable {
     self.backoffDelay = options.acceptBackoff
     self.log = ServerLog(logger: options.logger)
     self.observer = options.observer
+    self.accepting = loop.completesReceives ? .accept : .read
   }
 
   /// Starts accepting; call on the accept loop.
   func start() {
     do {
-      try loop.register(self, fd: fd, interest: .read)
+      try loop.register(self, fd: fd, interest: accepting)
     } catch {
       log.acceptFailed(error, on: address)
     }
@@ -73,15 +81,27 @@ final class Listener: Selectable {
       switch currentErrno() {
       case EINTR, ECONNABORTED:
         continue
-      case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-        pauseAccepting(SystemError("accept"))
-        return
       case EAGAIN, EWOULDBLOCK:
         return
-      default:
-        log.acceptFailed(SystemError("accept"), on: address)
+      case let errno:
+        acceptFailed(errno: errno)
         return
       }
+    }
+  }
+
+  package func selectorAccepted(_ client: Int32) {
+    onAccept?(client, address.family != AF_UNIX)
+  }
+
+  /// The kernel's accept failed (it is armed again while the interest stays).
+  package func selectorReceiveEnded(errno: Int32) { acceptFailed(errno: errno) }
+
+  /// Backs off when descriptors or memory ran out; logs anything else.
+  private func acceptFailed(errno: Int32) {
+    switch errno {
+    case EMFILE, ENFILE, ENOBUFS, ENOMEM: pauseAccepting(SystemError("accept", errno: errno))
+    default: log.acceptFailed(SystemError("accept", errno: errno), on: address)
     }
   }
 
@@ -96,7 +116,7 @@ final class Listener: Selectable {
     backoff = loop.callLater(after: backoffDelay) { [self] in
       backoff = nil
       guard !isClosed else { return }
-      do { try loop.setInterest(.read, fd: fd) } catch { log.acceptFailed(error, on: address) }
+      do { try loop.setInterest(accepting, fd: fd) } catch { log.acceptFailed(error, on: address) }
     }
   }
 
