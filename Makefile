@@ -83,19 +83,31 @@ allocation-budgets: setup
 fuzz: setup
 	Tools/scripts/fuzz.sh
 
-## tsan: the reactor and transport tests under ThreadSanitizer
+## tsan: the reactor and transport tests under ThreadSanitizer, on epoll and again on io_uring
+## where the kernel offers it
 tsan: setup
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path $(TSAN_SCRATCH)
 	$(SWIFT) test --skip-build --sanitize=thread --scratch-path $(TSAN_SCRATCH) --no-parallel \
 	  --filter "EddyReactorTests|EddyTransportsTests"
+	@if [ "$$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null)" = 0 ]; then \
+	  echo "the same tests under ThreadSanitizer, every loop on io_uring"; \
+	  EDDY_BACKEND=io_uring $(SWIFT) test --skip-build --sanitize=thread --scratch-path $(TSAN_SCRATCH) \
+	    --no-parallel --filter "EddyReactorTests|EddyTransportsTests"; \
+	fi
 
-## asan: the whole suite under AddressSanitizer. Leak detection is off here: several in-memory
-## tests leave a connection open on purpose, whose protocol and transport keep each other; leaks
-## are checked by the `stack` fuzz target (LeakSanitizer on) and the lifetime tests.
+## asan: the whole suite under AddressSanitizer, on epoll and again on io_uring where the kernel
+## offers it. Leak detection is off here: several in-memory tests leave a connection open on
+## purpose, whose protocol and transport keep each other; leaks are checked by the `stack` fuzz
+## target (LeakSanitizer on) and the lifetime tests.
 asan: setup venv
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path $(ASAN_SCRATCH)
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address \
 	  --scratch-path $(ASAN_SCRATCH) --no-parallel
+	@if [ "$$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null)" = 0 ]; then \
+	  echo "the suite under AddressSanitizer again, every loop on io_uring"; \
+	  EDDY_BACKEND=io_uring ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build \
+	    --sanitize=address --scratch-path $(ASAN_SCRATCH) --no-parallel; \
+	fi
 
 ## soak: every codec stack under many reconnecting clients for SOAK_SECONDS (default 180)
 soak: setup

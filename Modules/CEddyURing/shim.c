@@ -10,6 +10,29 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#include <sanitizer/tsan_interface.h>
+#define EDDY_TSAN 1
+#endif
+#endif
+
+/// liburing maps a ring's queues with raw system calls, which ThreadSanitizer does not see, and
+/// the kernel often maps a new ring where an old one was: without a word, the new ring's loop
+/// thread would seem to race with whichever thread last touched the old one. Every ring set up
+/// comes after every ring torn down before it, which is what these two tell it.
+static int ring_lifetimes;
+static void ring_set_up_after_earlier_ones(void) {
+#ifdef EDDY_TSAN
+  __tsan_acquire(&ring_lifetimes);
+#endif
+}
+static void ring_torn_down(void) {
+#ifdef EDDY_TSAN
+  __tsan_release(&ring_lifetimes);
+#endif
+}
+
 struct eddy_ring {
   struct io_uring ring;
   /// Completions are posted only when the owning thread enters the kernel for them
@@ -35,6 +58,7 @@ struct ring_set_up {
 static void *set_up_ring(void *argument) {
   struct ring_set_up *set_up = argument;
   eddy_ring *ring = set_up->ring;
+  ring_set_up_after_earlier_ones();
   // The kernel's completions cost least when they wait for the loop's own io_uring_enter
   // (Linux 6.1); before that, when they wait for its next system call (5.19); else plain.
   static const unsigned flag_sets[] = {
@@ -83,6 +107,7 @@ int eddy_ring_create(unsigned entries, unsigned completion_entries, eddy_ring **
 }
 
 void eddy_ring_destroy(eddy_ring *ring) {
+  ring_torn_down();
   io_uring_queue_exit(&ring->ring);
   free(ring->buffer_ring);
   free(ring->buffers);
