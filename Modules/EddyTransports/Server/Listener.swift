@@ -90,8 +90,14 @@ final class Listener: Selectable {
     }
   }
 
+  /// A connection the kernel accepted (io_uring): handed to the server, or closed when the
+  /// listener serves nobody any more.
   package func selectorAccepted(_ client: Int32) {
-    onAccept?(client, address.family != AF_UNIX)
+    guard let onAccept else {
+      systemClose(client)
+      return
+    }
+    onAccept(client, address.family != AF_UNIX)
   }
 
   /// The kernel's accept failed (it is armed again while the interest stays).
