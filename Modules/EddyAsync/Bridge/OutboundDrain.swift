@@ -1,3 +1,5 @@
+import EddyProtocols
+
 /// What a drain keeps between its passes: the batch's reused storage and whether a drain runs.
 struct OutboundDrainState<Sent: QueueElement> {
   /// The batch being handed over; empty between passes, its arrays' storage kept.
@@ -13,6 +15,9 @@ struct OutboundDrainState<Sent: QueueElement> {
 protocol OutboundDraining: AnyObject {
   associatedtype Received: InboundElement
   associatedtype Sent: QueueElement
+  associatedtype Transport
+  /// The transport, from `connectionMade` until `connectionLost`.
+  var transport: Transport? { get set }
   /// The queues shared with the connection's tasks.
   var buffers: ConnectionBuffers<Received, Sent> { get }
   /// The drain's state; only ``drain()`` touches it.
@@ -48,5 +53,26 @@ extension OutboundDraining {
       batch.removeAll()
     }
     drainState.batch = batch
+  }
+}
+
+/// The transport's flow control and end, the same for every draining bridge: these are the
+/// bridge's ``BaseProtocol`` callbacks.
+extension OutboundDraining where Self: BaseProtocol {
+  /// The transport has gone: the inbound sequence ends with `error`, and writes queued or still
+  /// to come fail with it (``AsyncConnectionError/closed`` after a clean end).
+  func connectionLost(_ error: (any Error)?) {
+    transport = nil
+    buffers.end(error: error, writeError: error ?? AsyncConnectionError.closed)
+  }
+
+  /// The transport's buffer went over its high-water mark: writers wait from now on.
+  func pauseWriting() {
+    buffers.outbound.withLock { $0.pause() }
+  }
+
+  /// The transport's buffer came down to its low-water mark: what waited is handed over.
+  func resumeWriting() {
+    if buffers.outbound.withLock({ $0.resume() }) { drain() }
   }
 }

@@ -8,7 +8,7 @@ final class StreamBridge: MessageProtocol, OutboundDraining {
   let loop: EventLoop
   let buffers: StreamBuffers
   /// The transport (or the top codec layer), from `connectionMade` until `connectionLost`.
-  private(set) var transport: (any StreamTransport)?
+  var transport: (any StreamTransport)?
   /// Called once with the bridge when the connection is made.
   var onConnectionMade: ((StreamBridge) -> Void)?
   var drainState = OutboundDrainState<ByteBuffer>()
@@ -62,19 +62,6 @@ final class StreamBridge: MessageProtocol, OutboundDraining {
       InboundQueue.resume(waiter, with: poll)
     }
     return true
-  }
-
-  func connectionLost(_ error: (any Error)?) {
-    transport = nil
-    buffers.end(error: error, writeError: error ?? AsyncConnectionError.closed)
-  }
-
-  func pauseWriting() {
-    buffers.outbound.withLock { $0.pause() }
-  }
-
-  func resumeWriting() {
-    if buffers.outbound.withLock({ $0.resume() }) { drain() }
   }
 
   // MARK: Draining

@@ -8,7 +8,7 @@ final class DatagramBridge: DatagramProtocol, OutboundDraining {
   let loop: EventLoop
   let buffers: DatagramBuffers
   /// The transport, from `connectionMade` until `connectionLost`.
-  private(set) var transport: (any DatagramTransport)?
+  var transport: (any DatagramTransport)?
   var drainState = OutboundDrainState<OutgoingDatagram>()
 
   init(loop: EventLoop, configuration: AsyncDatagramConfiguration) {
@@ -34,19 +34,6 @@ final class DatagramBridge: DatagramProtocol, OutboundDraining {
     if case .deliver(let waiter, let element) = buffers.inbound.withLock({ $0.receive(arrival) }) {
       waiter.resume(returning: element)
     }
-  }
-
-  func connectionLost(_ error: (any Error)?) {
-    transport = nil
-    buffers.end(error: error, writeError: error ?? AsyncConnectionError.closed)
-  }
-
-  func pauseWriting() {
-    buffers.outbound.withLock { $0.pause() }
-  }
-
-  func resumeWriting() {
-    if buffers.outbound.withLock({ $0.resume() }) { drain() }
   }
 
   /// The transport's write buffer size, 0 without a transport.
